@@ -1,0 +1,120 @@
+"""Make mmengine 0.10 work on current torch, safely. Applied on import.
+
+1. Checkpoints: torch >= 2.6 loads with ``weights_only=True``, which refuses
+   the few non-tensor objects that mmengine checkpoints hold: the message
+   hub's :class:`HistoryBuffer` with the NumPy arrays inside it, and the
+   buffer's statistics methods, which mmengine pickles as
+   ``getattr(HistoryBuffer, 'min')``. ``getattr`` is never allowed; instead
+   buffers are saved without those methods (they are registered on the class
+   at import anyway), and the inert classes are added to torch's allow-list.
+   Local checkpoints are always loaded with ``weights_only=True`` (also on
+   torch < 2.6). Pickle loading is never opened wide: a checkpoint holding any
+   other global, such as one crafted to run code, is refused with
+   :class:`UnsafeCheckpointError` before anything in it runs.
+2. Distributed training without a GPU: mmengine calls
+   ``torch.cuda.set_device`` unconditionally and defaults to ``nccl``. On a
+   machine without CUDA the PyTorch launcher now uses ``gloo`` and skips
+   ``set_device``, and DDP wraps CPU modules without ``device_ids``. Runs on
+   GPUs are untouched.
+"""
+import os.path as osp
+import pickle
+
+import numpy as np
+import torch
+import torch.distributed as torch_dist
+from mmengine.dist import utils as dist_utils
+from mmengine.logging import HistoryBuffer
+from mmengine.model import MMDistributedDataParallel
+from mmengine.runner.checkpoint import CheckpointLoader
+
+
+class UnsafeCheckpointError(pickle.UnpicklingError):
+    """A checkpoint holds objects outside the allow-list."""
+
+
+def _checkpoint_globals() -> list:
+    """The inert non-tensor classes that mmengine checkpoints hold."""
+    if np.lib.NumpyVersion(np.__version__) >= '2.0.0':
+        from numpy._core import multiarray
+    else:
+        from numpy.core import multiarray
+    dtype_classes = {
+        type(np.dtype(code))
+        for code in '?bBhHiIlLqQefdgFDG'
+    }
+    return [
+        HistoryBuffer, np.ndarray, np.dtype, multiarray._reconstruct,
+        multiarray.scalar, *sorted(dtype_classes, key=str)
+    ]
+
+
+@CheckpointLoader.register_scheme(prefixes='', force=True)
+def load_from_local(filename: str, map_location=None) -> dict:
+    """Load a local checkpoint with ``weights_only=True``.
+
+    Args:
+        filename (str): The checkpoint path.
+        map_location (str, optional): As in :func:`torch.load`.
+
+    Returns:
+        dict: The checkpoint.
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    try:
+        return torch.load(
+            filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as error:
+        culprit = [
+            line.strip() for line in str(error).splitlines()
+            if 'GLOBAL' in line or 'Unsupported' in line
+        ]
+        raise UnsafeCheckpointError(
+            f'Refused to load checkpoint {filename}: it holds Python objects '
+            'that are not tensors or allow-listed data, so unpickling it could '
+            'run code. Nothing in it was executed. Only load checkpoints you '
+            f'trust. {" ".join(culprit)}') from None
+
+
+def _history_buffer_state(self: HistoryBuffer) -> dict:
+    """A :class:`HistoryBuffer`'s state without its statistics methods."""
+    return {
+        key: value
+        for key, value in self.__dict__.items()
+        if key != 'statistics_methods'
+    }
+
+
+_init_dist_pytorch_with_cuda = dist_utils._init_dist_pytorch
+
+
+def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
+    """mmengine's PyTorch launcher, with ``gloo`` and no ``set_device`` when
+    the machine has no accelerator."""
+    accelerated = (
+        torch.cuda.is_available() or dist_utils.is_mlu_available()
+        or dist_utils.is_npu_available() or dist_utils.is_musa_available())
+    if accelerated or init_backend != 'torch':
+        return _init_dist_pytorch_with_cuda(backend, init_backend, **kwargs)
+    torch_dist.init_process_group(
+        backend='gloo' if backend == 'nccl' else backend, **kwargs)
+
+
+_ddp_init = MMDistributedDataParallel.__init__
+
+
+def _ddp_init_on_any_device(self, module, *args, **kwargs) -> None:
+    """Drop ``device_ids`` for a module whose parameters live on the CPU."""
+    first = next(module.parameters(), None)
+    if first is not None and first.device.type == 'cpu':
+        kwargs['device_ids'] = None
+        kwargs.pop('output_device', None)
+    _ddp_init(self, module, *args, **kwargs)
+
+
+HistoryBuffer.__getstate__ = _history_buffer_state
+torch.serialization.add_safe_globals(_checkpoint_globals())
+dist_utils._init_dist_pytorch = _init_dist_pytorch
+MMDistributedDataParallel.__init__ = _ddp_init_on_any_device

@@ -1,0 +1,15 @@
+from .cifar_lt import CIFAR100LT, CIFAR10LT
+from .class_counts import CLASS_COUNTS_KEY, get_class_counts
+from .fashion_mnist_idx import FashionMNISTIDX
+from .label_list_dataset import ImageNetLT, INaturalist2018, LabelListDataset
+from .long_tail_dataset import LongTailDataset
+from .long_tail_mixin import LongTailMixin
+from .long_tail_subset import long_tail_class_sizes, long_tail_indices
+from .samplers import RebalancedBatchSampler
+
+__all__ = [
+    'CIFAR10LT', 'CIFAR100LT', 'CLASS_COUNTS_KEY', 'FashionMNISTIDX',
+    'INaturalist2018', 'ImageNetLT', 'LabelListDataset', 'LongTailDataset',
+    'LongTailMixin', 'RebalancedBatchSampler', 'get_class_counts',
+    'long_tail_class_sizes', 'long_tail_indices'
+]

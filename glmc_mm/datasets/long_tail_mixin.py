@@ -1,0 +1,65 @@
+"""Make a balanced MMPretrain dataset class long-tailed by subclassing."""
+from typing import List
+
+import numpy as np
+
+from .class_counts import CLASS_COUNTS_KEY, count_labels, log_class_counts
+from .long_tail_subset import check_imbalance_factor, long_tail_indices
+
+
+class LongTailMixin:
+    """Subsample the training split of a dataset class to an exponential
+    long-tailed profile.
+
+    Put it before a balanced MMPretrain dataset class (``class
+    CIFAR10LT(LongTailMixin, CIFAR10)``). The split named ``'train'`` keeps
+    ``int(n_max * (1 / IF) ** (i / (C - 1)))`` images of class ``i``, drawn
+    without replacement with a generator seeded by ``seed`` alone; other
+    splits stay complete. The training counts are stored in
+    ``metainfo['class_counts']`` and logged once.
+
+    Args:
+        imbalance_factor (float): ``IF = n_max / n_min`` (>= 1, 1 keeps the
+            data balanced). Defaults to 100.
+        seed (int): Seed of the subset draw. Defaults to 0.
+        max_per_class (int, optional): Cap on ``n_max``. Defaults to None.
+        **kwargs: Arguments of the dataset class.
+    """
+
+    def __init__(self,
+                 *args,
+                 imbalance_factor: float = 100,
+                 seed: int = 0,
+                 max_per_class=None,
+                 **kwargs) -> None:
+        self.imbalance_factor = check_imbalance_factor(imbalance_factor)
+        if 'indices' in kwargs and kwargs['indices'] is not None:
+            raise ValueError(f'{type(self).__name__} does not take indices='
+                             f'{kwargs["indices"]!r}: its subset is chosen by '
+                             'imbalance_factor and seed')
+        self.seed = int(seed)
+        self.max_per_class = max_per_class
+        super().__init__(*args, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """Load the source data list and keep the long-tailed subset."""
+        data_list = super().load_data_list()
+        labels = np.array([int(info['gt_label']) for info in data_list],
+                          dtype=np.int64)
+        if self.split == 'train':
+            keep = long_tail_indices(labels, len(self.CLASSES),
+                                     self.imbalance_factor, self.seed,
+                                     self.max_per_class, self.CLASSES)
+            data_list = [data_list[i] for i in keep]
+            labels = labels[keep]
+            counts = count_labels(labels, len(self.CLASSES))
+            self._metainfo[CLASS_COUNTS_KEY] = counts
+            log_class_counts(
+                f'{type(self).__name__}(split=train, imbalance_factor='
+                f'{self.imbalance_factor:g}, seed={self.seed})', counts)
+        self._gt_labels = labels
+        return data_list
+
+    def get_gt_labels(self) -> np.ndarray:
+        """The label of every image, without decoding the images."""
+        return self._gt_labels.copy()

@@ -1,0 +1,121 @@
+"""The exponential long-tailed profile and its seeded, duplicate-free draw."""
+import math
+from typing import Optional, Sequence
+
+import numpy as np
+
+
+def check_imbalance_factor(imbalance_factor: float) -> float:
+    """Validate an imbalance factor ``IF = n_max / n_min``.
+
+    Args:
+        imbalance_factor (float): The ratio between the largest and the
+            smallest class. ``1`` keeps the dataset balanced.
+
+    Returns:
+        float: The factor as a float.
+    """
+    if (isinstance(imbalance_factor, bool)
+            or not isinstance(imbalance_factor, (int, float))
+            or not math.isfinite(imbalance_factor) or imbalance_factor < 1):
+        raise ValueError('imbalance_factor must be a finite number >= 1 '
+                         f'(1 keeps the data balanced), got {imbalance_factor!r}')
+    return float(imbalance_factor)
+
+
+def long_tail_class_sizes(max_per_class: int,
+                          num_classes: int,
+                          imbalance_factor: float,
+                          classes: Optional[Sequence[str]] = None) -> list:
+    """Per-class sizes of an exponentially long-tailed dataset.
+
+    Class ``i`` (0-based, in label order) keeps
+
+    .. math::
+        n_i = \\lfloor n_{max} \\cdot IF^{-i / (C - 1)} \\rfloor
+
+    images, so that class 0 keeps ``n_max`` and class ``C - 1`` keeps
+    ``n_max / IF``.
+
+    Args:
+        max_per_class (int): ``n_max``, the size of the head class.
+        num_classes (int): ``C``, the number of classes.
+        imbalance_factor (float): ``IF``, the head-to-tail ratio (>= 1).
+        classes (Sequence[str], optional): Class names, used to name a class
+            that would be left empty.
+
+    Returns:
+        list[int]: ``n_i`` for every class.
+    """
+    imbalance_factor = check_imbalance_factor(imbalance_factor)
+    if num_classes < 1:
+        raise ValueError(f'num_classes must be >= 1, got {num_classes}')
+    if max_per_class < 1:
+        raise ValueError(f'max_per_class must be >= 1, got {max_per_class}')
+    sizes = [
+        int(max_per_class * (1 / imbalance_factor)**(i / max(num_classes - 1, 1)))
+        for i in range(num_classes)
+    ]
+    empty = [i for i, n in enumerate(sizes) if n == 0]
+    if empty:
+        i = empty[0]
+        name = f" ('{classes[i]}')" if classes is not None else ''
+        raise ValueError(
+            f'imbalance_factor={imbalance_factor:g} leaves class {i}{name} with '
+            f'0 images (n_max={max_per_class}); the largest factor that keeps '
+            f'every class is {max_per_class}')
+    return sizes
+
+
+def long_tail_indices(labels: np.ndarray,
+                      num_classes: int,
+                      imbalance_factor: float,
+                      seed: int,
+                      max_per_class: Optional[int] = None,
+                      classes: Optional[Sequence[str]] = None) -> np.ndarray:
+    """Draw the indices of an exponentially long-tailed subset.
+
+    ``n_max`` is the size of the largest class of ``labels`` (capped by
+    ``max_per_class``). Class ``i`` keeps ``min(n_i, available_i)`` images
+    with ``n_i`` from :func:`long_tail_class_sizes`, drawn without
+    replacement by a generator seeded with ``seed`` only, so the subset never
+    depends on global random state, the rank or the run.
+
+    Args:
+        labels (np.ndarray): The label of every image of the source dataset.
+        num_classes (int): The number of classes.
+        imbalance_factor (float): The head-to-tail ratio (>= 1).
+        seed (int): Seed of the draw.
+        max_per_class (int, optional): Cap on ``n_max``. Defaults to None.
+        classes (Sequence[str], optional): Class names for error messages.
+
+    Returns:
+        np.ndarray: Sorted source indices of the subset.
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    available = np.bincount(labels, minlength=num_classes)
+    if len(available) > num_classes:
+        raise ValueError(f'labels hold class {labels.max()}, outside '
+                         f'[0, {num_classes})')
+    n_max = int(available.max())
+    if max_per_class is not None:
+        if max_per_class < 1:
+            raise ValueError(
+                f'max_per_class must be >= 1, got {max_per_class}')
+        n_max = min(n_max, int(max_per_class))
+    sizes = long_tail_class_sizes(n_max, num_classes, imbalance_factor,
+                                  classes)
+    missing = [i for i in range(num_classes) if available[i] == 0]
+    if missing:
+        raise ValueError(f'class {missing[0]} has no image in the source '
+                         'dataset, so it cannot be made long-tailed')
+    rng = np.random.default_rng(seed)
+    order = np.argsort(labels, kind='stable')
+    starts = np.concatenate([[0], np.cumsum(available)])
+    chosen = [
+        rng.choice(
+            order[starts[c]:starts[c + 1]],
+            size=min(sizes[c], int(available[c])),
+            replace=False) for c in range(num_classes)
+    ]
+    return np.sort(np.concatenate(chosen))

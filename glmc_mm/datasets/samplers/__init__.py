@@ -1,0 +1,3 @@
+from .rebalanced_batch_sampler import RebalancedBatchSampler
+
+__all__ = ['RebalancedBatchSampler']

@@ -1,0 +1,36 @@
+import copy
+import os.path as osp
+import sys
+
+import pytest
+from mmpretrain.utils import register_all_modules
+
+sys.path.insert(0, osp.dirname(__file__))
+
+import glmc_mm  # noqa: E402,F401
+from generated_data import LAYOUTS, register_cifar_md5, write_cifar  # noqa: E402
+
+register_all_modules(init_default_scope=True)
+
+
+@pytest.fixture(scope='session')
+def cifar_files(tmp_path_factory):
+    """Full-size generated CIFAR-10 and CIFAR-100 (50,000 training images of
+    random pixels each), accepted by MMPretrain's md5 check."""
+    saved = {
+        kind: {
+            key: copy.deepcopy(getattr(layout['cls'], key))
+            for key in ('train_list', 'test_list', 'meta')
+        }
+        for kind, layout in LAYOUTS.items()
+    }
+    root = tmp_path_factory.mktemp('cifar')
+    roots = {}
+    for kind, per_class in (('cifar10', (5000, 1000)),
+                            ('cifar100', (500, 100))):
+        register_cifar_md5(write_cifar(str(root), kind, *per_class))
+        roots[kind] = str(root)
+    yield roots
+    for kind, attrs in saved.items():
+        for key, value in attrs.items():
+            setattr(LAYOUTS[kind]['cls'], key, value)

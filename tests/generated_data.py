@@ -1,0 +1,98 @@
+"""Datasets written by the tests in the real on-disk formats.
+
+MMPretrain's CIFAR classes verify the md5 of the files they read. The real
+files' checksums are class attributes; :func:`register_cifar_md5` swaps in
+the checksums of generated files, so the real check still runs. Only the
+tests call it (in a subprocess: ``custom_imports`` of this module with
+``GLMC_TEST_CIFAR_MD5`` naming the JSON that :func:`write_cifar` wrote), so
+no user meets it by accident.
+"""
+import gzip
+import hashlib
+import json
+import os
+import os.path as osp
+import pickle
+import struct
+
+import numpy as np
+from mmpretrain.datasets import CIFAR10, CIFAR100
+
+LAYOUTS = {
+    'cifar10':
+    dict(cls=CIFAR10, folder='cifar-10-batches-py', num_classes=10,
+         train_files=[f'data_batch_{i}' for i in range(1, 6)],
+         test_file='test_batch', label_key='labels', meta_file='batches.meta',
+         meta_key='label_names'),
+    'cifar100':
+    dict(cls=CIFAR100, folder='cifar-100-python', num_classes=100,
+         train_files=['train'], test_file='test', label_key='fine_labels',
+         meta_file='meta', meta_key='fine_label_names'),
+}
+
+
+def _md5(path: str) -> str:
+    with open(path, 'rb') as f:
+        return hashlib.md5(f.read()).hexdigest()
+
+
+def write_cifar(root: str, kind: str, train_per_class: int,
+                test_per_class: int, seed: int = 0) -> str:
+    """Write CIFAR pickles of random pixels; return the md5 JSON's path."""
+    layout = LAYOUTS[kind]
+    rng = np.random.default_rng(seed)
+    folder = osp.join(root, layout['folder'])
+    os.makedirs(folder, exist_ok=True)
+    num_classes = layout['num_classes']
+
+    def dump(name: str, per_class: int) -> list:
+        labels = rng.permutation(np.repeat(np.arange(num_classes), per_class))
+        data = rng.integers(0, 256, (len(labels), 3072), dtype=np.uint8)
+        files = [name] if isinstance(name, str) else name
+        table = []
+        for part, idx in zip(files, np.array_split(np.arange(len(labels)),
+                                                    len(files))):
+            path = osp.join(folder, part)
+            with open(path, 'wb') as f:
+                pickle.dump({'data': data[idx],
+                             layout['label_key']: labels[idx].tolist()}, f)
+            table.append([part, _md5(path)])
+        return table
+
+    train = dump(layout['train_files'], train_per_class)
+    test = dump(layout['test_file'], test_per_class)
+    meta_path = osp.join(folder, layout['meta_file'])
+    with open(meta_path, 'wb') as f:
+        pickle.dump({layout['meta_key']: [f'c{i}' for i in range(num_classes)]},
+                    f)
+    table_path = osp.join(root, f'{kind}_md5.json')
+    with open(table_path, 'w') as f:
+        json.dump(dict(kind=kind, train_list=train, test_list=test,
+                       meta_md5=_md5(meta_path)), f)
+    return table_path
+
+
+def register_cifar_md5(table_path: str) -> None:
+    """Make MMPretrain's CIFAR class accept the generated files."""
+    with open(table_path) as f:
+        table = json.load(f)
+    cls = LAYOUTS[table['kind']]['cls']
+    cls.train_list = table['train_list']
+    cls.test_list = table['test_list']
+    cls.meta = {**cls.meta, 'md5': table['meta_md5']}
+
+
+def write_idx(root: str, prefix: str, images: np.ndarray,
+              labels: np.ndarray) -> None:
+    """Write a gzipped IDX image file and label file (MNIST format)."""
+    os.makedirs(root, exist_ok=True)
+    n, h, w = images.shape
+    with gzip.open(osp.join(root, f'{prefix}-images-idx3-ubyte.gz'), 'wb') as f:
+        f.write(struct.pack('>IIII', 0x803, n, h, w) + images.tobytes())
+    with gzip.open(osp.join(root, f'{prefix}-labels-idx1-ubyte.gz'), 'wb') as f:
+        f.write(struct.pack('>II', 0x801, n) + labels.astype(np.uint8).tobytes())
+
+
+if os.environ.get('GLMC_TEST_CIFAR_MD5'):
+    for path in os.environ['GLMC_TEST_CIFAR_MD5'].split(os.pathsep):
+        register_cifar_md5(path)

@@ -1,0 +1,109 @@
+"""The compatibility fixes, each proven on a real run or a real file."""
+import glob
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+from mmengine.runner.checkpoint import CheckpointLoader
+
+from glmc_mm.compat import UnsafeCheckpointError
+from tiny_run import make_tiny_cifar, run_tool, write_config
+
+
+class Payload:
+    """Unpickling this creates ``marker``: a real code-execution payload."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f'touch {self.marker}', ))
+
+
+def write_malicious(path, marker):
+    torch.save({'state_dict': {'w': torch.zeros(2)}, 'meta': Payload(marker)},
+               path)
+
+
+def test_malicious_checkpoint_is_refused_without_running(tmp_path):
+    evil = str(tmp_path / 'evil.pth')
+    write_malicious(evil, tmp_path / 'pwned')
+    # The payload is real: a plain unpickling runs it.
+    probe = str(tmp_path / 'probe.pth')
+    write_malicious(probe, tmp_path / 'probe_ran')
+    subprocess.run([sys.executable, '-c',
+                    f'import torch; torch.load({probe!r}, weights_only=False)'],
+                   check=True)
+    assert osp.exists(tmp_path / 'probe_ran')
+
+    with pytest.raises(UnsafeCheckpointError,
+                       match=r'Refused to load checkpoint .*evil\.pth.*'
+                       r'Nothing in it was executed.*posix\.system'):
+        CheckpointLoader.load_checkpoint(evil, map_location='cpu')
+    assert not osp.exists(tmp_path / 'pwned')
+
+
+@pytest.fixture(scope='module')
+def tiny_run(tmp_path_factory):
+    """A real 2-epoch run of tools/train.py, then a resume to epoch 3."""
+    root = tmp_path_factory.mktemp('tiny')
+    md5 = make_tiny_cifar(str(root))
+    config = write_config(str(root / 'plain.py'), str(root))
+    work_dir = str(root / 'work')
+    first = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                      work_dir], md5)
+    assert first.returncode == 0, first.stderr[-3000:]
+    resumed = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                        work_dir, '--resume', '--cfg-options',
+                        'train_cfg.max_epochs=3'], md5)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    return dict(root=root, md5=md5, config=config, work_dir=work_dir,
+                first=first, resumed=resumed)
+
+
+def test_resume_continues_from_the_last_checkpoint(tiny_run):
+    log = tiny_run['resumed'].stdout
+    assert 'resumed epoch: 2, iter: 20' in log
+    assert 'Epoch(train) [1]' not in log and 'Epoch(train) [3]' in log
+    checkpoints = sorted(
+        osp.basename(p)
+        for p in glob.glob(osp.join(tiny_run['work_dir'], 'epoch_*.pth')))
+    assert checkpoints == ['epoch_1.pth', 'epoch_2.pth', 'epoch_3.pth']
+    state = torch.load(
+        osp.join(tiny_run['work_dir'], 'epoch_3.pth'), weights_only=True)
+    assert state['meta']['epoch'] == 3 and state['meta']['iter'] == 30
+
+
+def test_test_tool_loads_the_checkpoint(tiny_run):
+    result = run_tool([sys.executable, 'tools/test.py', tiny_run['config'],
+                       osp.join(tiny_run['work_dir'], 'epoch_3.pth'),
+                       '--work-dir', str(tiny_run['root'] / 'test')],
+                      tiny_run['md5'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'accuracy/top1' in result.stdout
+
+
+def test_test_tool_refuses_a_malicious_checkpoint(tiny_run, tmp_path):
+    evil = str(tmp_path / 'evil.pth')
+    write_malicious(evil, tmp_path / 'pwned')
+    result = run_tool([sys.executable, 'tools/test.py', tiny_run['config'],
+                       evil, '--work-dir', str(tmp_path / 'w')],
+                      tiny_run['md5'])
+    assert result.returncode != 0
+    assert 'UnsafeCheckpointError: Refused to load checkpoint' in result.stderr
+    assert not osp.exists(tmp_path / 'pwned')
+
+
+def test_two_process_gloo_run_completes(tiny_run, tmp_path):
+    assert not torch.cuda.is_available()
+    result = run_tool(['bash', 'tools/dist_train.sh', tiny_run['config'], '2',
+                       '--work-dir', str(tmp_path / 'dist'), '--cfg-options',
+                       'train_cfg.max_epochs=1'], tiny_run['md5'])
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'Distributed training: True' in result.stdout
+    # 159 training images over 2 ranks of 16: ceil(80 / 16) = 5 iterations.
+    assert 'Epoch(train) [1][5/5]' in result.stdout
+    assert osp.exists(tmp_path / 'dist' / 'epoch_1.pth')

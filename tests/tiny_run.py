@@ -1,0 +1,80 @@
+"""A tiny real training run on generated CIFAR-10-LT, for tools tests."""
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+
+from generated_data import write_cifar
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TESTS = osp.join(REPO, 'tests')
+
+PLAIN_CONFIG = """
+_base_ = ['mmpretrain::_base_/default_runtime.py']
+custom_imports = dict(imports=['glmc_mm', 'generated_data'],
+                      allow_failed_imports=False)
+data_root = {data_root!r}
+pipeline = [
+    dict(type='RandomCrop', crop_size=32, padding=4),
+    dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+    dict(type='PackInputs'),
+]
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(type='ResNet_CIFAR', depth=18, stem_channels=8,
+                  base_channels=8),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes=10, in_channels=64,
+              loss=dict(type='CrossEntropyLoss')))
+data_preprocessor = dict(num_classes=10, mean=[125.3, 123.0, 113.9],
+                         std=[63.0, 62.1, 66.7], to_rgb=False)
+train_dataloader = dict(
+    batch_size=16, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='CIFAR10LT', data_root=data_root, imbalance_factor=10,
+                 download=False, pipeline=pipeline))
+val_dataloader = dict(
+    batch_size=32, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='CIFAR10LT', data_root=data_root, split='test',
+                 download=False, pipeline=[dict(type='PackInputs')]))
+val_evaluator = dict(type='Accuracy', topk=(1, ))
+test_dataloader = val_dataloader
+test_evaluator = val_evaluator
+optim_wrapper = dict(
+    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
+param_scheduler = dict(type='CosineAnnealingLR', by_epoch=True, T_max=3)
+train_cfg = dict(by_epoch=True, max_epochs=2, val_interval=1)
+val_cfg = dict()
+test_cfg = dict()
+default_hooks = dict(logger=dict(type='LoggerHook', interval=5))
+randomness = dict(seed=0)
+"""
+
+
+def make_tiny_cifar(root: str) -> str:
+    """400 training and 100 test images; returns the md5 table's path."""
+    return write_cifar(root, 'cifar10', 40, 10, seed=1)
+
+
+def write_config(path: str, data_root: str, template: str = PLAIN_CONFIG) -> str:
+    with open(path, 'w') as f:
+        f.write(template.format(data_root=data_root))
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def run_tool(args: list, md5_table: str, timeout: int = 600,
+             extra_env: dict = None) -> subprocess.CompletedProcess:
+    """Run a command from the repository root, as a user would."""
+    env = dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
+               PYTHON=sys.executable, PORT=str(free_port()),
+               OMP_NUM_THREADS='1', **(extra_env or {}))
+    return subprocess.run(args, cwd=REPO, env=env, capture_output=True,
+                          text=True, timeout=timeout)

@@ -1,0 +1,57 @@
+"""Build a config's dataset and print its per-class counts and shot groups.
+
+Example::
+
+    python tools/analysis_tools/print_class_counts.py \
+        configs/_base_/datasets/fashion-mnist-lt_glmc.py
+"""
+import argparse
+
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS
+
+import glmc_mm  # noqa: F401  (registers the components)
+from glmc_mm.datasets import get_class_counts
+from glmc_mm.evaluation import SHOT_GROUPS, shot_groups
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config', help='config file path')
+    parser.add_argument(
+        '--split',
+        choices=['train', 'val', 'test'],
+        default='train',
+        help='whose dataloader to build')
+    return parser.parse_args()
+
+
+def format_table(classes, counts) -> str:
+    """The class-count table with shot groups and a summary."""
+    groups = shot_groups(counts)
+    group_of = {int(c): name for name in SHOT_GROUPS for c in groups[name]}
+    width = max(len(str(name)) for name in classes)
+    lines = [f'{"label":>5}  {"class":<{width}}  {"images":>7}  group']
+    for label, (name, count) in enumerate(zip(classes, counts)):
+        lines.append(f'{label:>5}  {str(name):<{width}}  {int(count):>7}  '
+                     f'{group_of[label]}')
+    lines.append(f'total {int(counts.sum())} images in {len(counts)} classes, '
+                 f'imbalance factor {counts.max() / max(counts.min(), 1):.1f}; '
+                 + ', '.join(f'{name}-shot classes: {len(groups[name])}'
+                             for name in SHOT_GROUPS))
+    return '\n'.join(lines)
+
+
+def main() -> None:
+    args = parse_args()
+    cfg = Config.fromfile(args.config)
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
+    dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
+    classes = dataset.metainfo['classes']
+    print(f'{args.config} ({args.split}):')
+    print(format_table(classes, get_class_counts(dataset)))
+
+
+if __name__ == '__main__':
+    main()
