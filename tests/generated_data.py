@@ -37,10 +37,16 @@ def _md5(path: str) -> str:
 
 
 def write_cifar(root: str, kind: str, train_per_class: int,
-                test_per_class: int, seed: int = 0) -> str:
-    """Write CIFAR pickles of random pixels; return the md5 JSON's path."""
+                test_per_class: int, seed: int = 0,
+                learnable: bool = False) -> str:
+    """Write CIFAR pickles of random pixels; return the md5 JSON's path.
+
+    With ``learnable``, every image is its class's fixed random template
+    plus per-image noise, so that a network can learn the classes.
+    """
     layout = LAYOUTS[kind]
     rng = np.random.default_rng(seed)
+    templates = rng.integers(0, 256, (layout['num_classes'], 3072))
     folder = osp.join(root, layout['folder'])
     os.makedirs(folder, exist_ok=True)
     num_classes = layout['num_classes']
@@ -48,6 +54,8 @@ def write_cifar(root: str, kind: str, train_per_class: int,
     def dump(name: str, per_class: int) -> list:
         labels = rng.permutation(np.repeat(np.arange(num_classes), per_class))
         data = rng.integers(0, 256, (len(labels), 3072), dtype=np.uint8)
+        if learnable:
+            data = (0.7 * templates[labels] + 0.3 * data).astype(np.uint8)
         files = [name] if isinstance(name, str) else name
         table = []
         for part, idx in zip(files, np.array_split(np.arange(len(labels)),

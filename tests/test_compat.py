@@ -107,3 +107,21 @@ def test_two_process_gloo_run_completes(tiny_run, tmp_path):
     # 159 training images over 2 ranks of 16: ceil(80 / 16) = 5 iterations.
     assert 'Epoch(train) [1][5/5]' in result.stdout
     assert osp.exists(tmp_path / 'dist' / 'epoch_1.pth')
+
+
+def test_real_checkpoint_holds_only_allow_listed_globals(tiny_run):
+    path = osp.join(tiny_run['work_dir'], 'epoch_3.pth')
+    allowed = torch.serialization.get_safe_globals()
+    torch.serialization.clear_safe_globals()
+    try:
+        unsafe = set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+    finally:
+        torch.serialization.add_safe_globals(allowed)
+    assert 'builtins.getattr' not in unsafe
+    assert unsafe <= {
+        'mmengine.logging.history_buffer.HistoryBuffer', 'numpy.ndarray',
+        'numpy.dtype', 'numpy.core.multiarray._reconstruct',
+        'numpy.core.multiarray.scalar', 'numpy.dtypes.Float64DType',
+        'numpy.dtypes.Int64DType'
+    }
+    assert 'mmengine.logging.history_buffer.HistoryBuffer' in unsafe

@@ -53,14 +53,40 @@ randomness = dict(seed=0)
 """
 
 
-def make_tiny_cifar(root: str) -> str:
+GLMC_CONFIG = """
+_base_ = [{base!r}]
+custom_imports = dict(imports=['glmc_mm', 'generated_data'],
+                      allow_failed_imports=False)
+data_root = {data_root!r}
+train_dataloader = dict(
+    batch_size=16, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, imbalance_factor=10, download=False))
+val_dataloader = dict(
+    batch_size=50, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, download=False))
+test_dataloader = val_dataloader
+model = dict(backbone=dict(depth=8, base_channels=8),
+             head=dict(in_channels=32, proj_channels=16))
+train_cfg = dict(max_epochs=2, val_interval=1)
+param_scheduler = dict(T_max=2)
+optim_wrapper = dict(optimizer=dict(lr=0.05))
+default_hooks = dict(logger=dict(interval=5))
+randomness = dict(seed=0)
+"""
+GLMC_BASE = osp.join(REPO, 'configs', 'glmc',
+                     'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py')
+
+
+def make_tiny_cifar(root: str, learnable: bool = False) -> str:
     """400 training and 100 test images; returns the md5 table's path."""
-    return write_cifar(root, 'cifar10', 40, 10, seed=1)
+    return write_cifar(root, 'cifar10', 40, 10, seed=1, learnable=learnable)
 
 
-def write_config(path: str, data_root: str, template: str = PLAIN_CONFIG) -> str:
+def write_config(path: str, data_root: str, template: str = PLAIN_CONFIG,
+                 base: str = GLMC_BASE) -> str:
+    """Write a config from a template (``base``: the config it inherits)."""
     with open(path, 'w') as f:
-        f.write(template.format(data_root=data_root))
+        f.write(template.format(data_root=data_root, base=base))
     return path
 
 

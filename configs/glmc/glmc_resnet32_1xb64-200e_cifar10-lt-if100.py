@@ -1,0 +1,13 @@
+# GLMC, CIFAR-10-LT, imbalance factor 100 (GLMC_SPEC section 6):
+# q = 0.0, p = 1.2, lambda_c = 1. Paper 87.75 / updated 88.50 top-1.
+_base_ = [
+    '../_base_/models/glmc_resnet32_cifar.py',
+    '../_base_/datasets/cifar10-lt_glmc.py',
+    '../_base_/schedules/glmc_cifar_bs64_200e.py',
+    '../_base_/glmc_runtime.py',
+]
+model = dict(head=dict(consistency_loss=dict(loss_weight=1.0)))
+data_preprocessor = dict(label_weighting=1.2)
+train_dataloader = dict(
+    batch_sampler=dict(resample_weighting=0.0),
+    dataset=dict(imbalance_factor=100))

@@ -1,0 +1,52 @@
+"""GLMC's cumulative coefficient ``alpha``."""
+from typing import Optional
+
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmengine.runner import EpochBasedTrainLoop
+from mmpretrain.registry import HOOKS
+
+
+@HOOKS.register_module()
+class CumulativeLearningHook(Hook):
+    """Set the cumulative coefficient of GLMC's loss,
+
+    .. math::
+        \\alpha = 1 - \\left(\\frac{e}{E}\\right)^2,
+
+    with ``e`` the epoch counted from 0 and ``E`` the number of epochs, at
+    the start of every epoch (fixed for the whole epoch). It is computed
+    from the runner's epoch, so a resumed run gets the value of the
+    uninterrupted one. In an iteration-based loop ``e / E`` is
+    ``iter / max_iters``, updated every iteration. ``alpha`` is written to
+    the head (``head.alpha``) and, every iteration, to the message hub as
+    the scalar ``train/alpha`` (so it is logged with the losses) and as the
+    runtime info ``alpha``.
+
+    Args:
+        head (str): Attribute path of the head in the model.
+            Defaults to ``'head'``.
+    """
+
+    priority = 'NORMAL'
+
+    def __init__(self, head: str = 'head') -> None:
+        self.head = head
+        self.alpha: Optional[float] = None
+
+    def _set(self, runner, progress: float) -> None:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        self.alpha = 1.0 - progress**2
+        model.get_submodule(self.head).alpha = self.alpha
+        runner.message_hub.update_info('alpha', self.alpha)
+
+    def before_train_epoch(self, runner) -> None:
+        if isinstance(runner.train_loop, EpochBasedTrainLoop):
+            self._set(runner, runner.epoch / runner.max_epochs)
+
+    def before_train_iter(self, runner, batch_idx: int,
+                          data_batch: Optional[dict] = None) -> None:
+        if not isinstance(runner.train_loop, EpochBasedTrainLoop):
+            self._set(runner, runner.iter / runner.max_iters)
+        runner.message_hub.update_scalar('train/alpha', self.alpha)

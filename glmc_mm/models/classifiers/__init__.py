@@ -1,0 +1,3 @@
+from .glmc_classifier import GLMCClassifier
+
+__all__ = ['GLMCClassifier']

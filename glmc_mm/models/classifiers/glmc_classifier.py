@@ -1,0 +1,49 @@
+"""The image classifier GLMC trains: two forward passes per iteration."""
+from typing import List, Optional
+
+import torch
+from mmpretrain.models import ImageClassifier
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+
+@MODELS.register_module()
+class GLMCClassifier(ImageClassifier):
+    """MMPretrain's :class:`ImageClassifier` with GLMC's training pass.
+
+    Any backbone and neck that ``ImageClassifier`` builds work. In training
+    the input is ``cat([x_g, x_l])`` from :class:`GLMCDataPreprocessor`; as in
+    the reference, the MixUp and the CutMix batch go through the network as
+    two separate passes of ``B`` images, so BatchNorm statistics are per
+    pass. ``fused_forward=True`` runs one pass of ``2B`` images instead
+    (BatchNorm statistics over both). Inference is ``ImageClassifier``'s.
+
+    Args:
+        fused_forward (bool): One ``2B`` pass instead of two ``B`` passes.
+            Defaults to False.
+        **kwargs: Arguments of :class:`ImageClassifier`; ``data_preprocessor``
+            defaults to :class:`GLMCDataPreprocessor`.
+    """
+
+    def __init__(self,
+                 *args,
+                 fused_forward: bool = False,
+                 data_preprocessor: Optional[dict] = None,
+                 **kwargs) -> None:
+        if data_preprocessor is None or isinstance(data_preprocessor, dict):
+            data_preprocessor = dict(data_preprocessor or {})
+            data_preprocessor.setdefault('type', 'GLMCDataPreprocessor')
+        super().__init__(*args, data_preprocessor=data_preprocessor, **kwargs)
+        self.fused_forward = fused_forward
+
+    def loss(self, inputs: torch.Tensor,
+             data_samples: List[DataSample]) -> dict:
+        """Features of the MixUp and CutMix halves, then the head's loss."""
+        if self.fused_forward:
+            feats = self.extract_feat(inputs)
+        else:
+            mixup, cutmix = inputs.chunk(2)
+            feats = tuple(
+                torch.cat(pair) for pair in zip(
+                    self.extract_feat(mixup), self.extract_feat(cutmix)))
+        return self.head.loss(feats, data_samples)

@@ -1,0 +1,3 @@
+from .glmc_head import GLMCHead
+
+__all__ = ['GLMCHead']

@@ -1,0 +1,3 @@
+from .glmc_consistency_loss import GLMCConsistencyLoss
+
+__all__ = ['GLMCConsistencyLoss']

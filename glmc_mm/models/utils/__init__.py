@@ -1,0 +1,4 @@
+from .glmc_cutmix import GLMCCutMix
+from .glmc_data_preprocessor import GLMCDataPreprocessor
+
+__all__ = ['GLMCCutMix', 'GLMCDataPreprocessor']
