@@ -1,8 +1,7 @@
 # GLMC with the reference's CIFAR ResNet-32 (width 64-128-256, D = 256) and
 # single-linear projection (256 -> 128) and prediction (128 -> 128) heads.
 model = dict(
-    type='GLMCClassifier',
-    fused_forward=False,  # two B-image passes, as the reference
+    type='GLMCClassifier',  # two B-image passes per step, as the reference
     backbone=dict(type='CIFARResNet', depth=32, base_channels=64),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(

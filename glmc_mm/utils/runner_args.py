@@ -1,0 +1,53 @@
+"""Command-line arguments shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def add_runner_args(parser: argparse.ArgumentParser) -> None:
+    """Add MMPretrain's ``--work-dir``, ``--cfg-options``, ``--launcher`` and
+    ``--local-rank`` arguments.
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+    """
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    """Read ``args.config`` and apply the shared arguments.
+
+    ``--cfg-options`` are merged first; the work dir defaults to
+    ``./work_dirs/<config name>``; ``LOCAL_RANK`` is set for launchers that
+    pass ``--local-rank``.
+
+    Args:
+        args (Namespace): Parsed arguments with ``config``.
+
+    Returns:
+        Config: The config.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    return cfg

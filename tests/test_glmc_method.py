@@ -1,0 +1,299 @@
+"""GLMC_SPEC sections 3-5 checked against computations written here."""
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.logging import MessageHub
+from mmengine.runner import IterBasedTrainLoop
+from mmpretrain.models.utils import ClsDataPreprocessor
+from mmpretrain.structures import DataSample
+
+from glmc_mm.engine import CumulativeLearningHook, MaxNormHook
+from glmc_mm.models import (CIFARResNet, GLMCClassifier, GLMCConsistencyLoss,
+                            GLMCCutMix, GLMCDataPreprocessor, GLMCHead)
+
+MEAN, STD = [120., 125., 130.], [60., 62., 64.]
+COUNTS = [100, 50, 20, 5, 2]
+
+
+def two_view_batch(batch=4, size=8, seed=0):
+    """``2B`` uint8 samples (uniform then re-balanced), two views each."""
+    gen = torch.Generator().manual_seed(seed)
+    views = [[
+        torch.randint(0, 256, (3, size, size), generator=gen,
+                      dtype=torch.uint8) for _ in range(2 * batch)
+    ] for _ in range(2)]
+    labels = torch.randint(0, 5, (2 * batch, ), generator=gen)
+    samples = [DataSample().set_gt_label(int(y)) for y in labels]
+    return {'inputs': views, 'data_samples': samples}, labels
+
+
+def preprocessor(**kwargs):
+    pre = GLMCDataPreprocessor(num_classes=5, mean=MEAN, std=STD,
+                               label_weighting=1.2, **kwargs)
+    pre.set_class_counts(COUNTS)
+    return pre
+
+
+def reference_box(size, lam):
+    """GLMC_SPEC section 3, with the centre drawn as the reference does."""
+    cut = math.ceil(size * math.sqrt(1 - lam))
+    cy, cx = np.random.randint(size), np.random.randint(size)
+    return (max(cy - cut // 2, 0), min(cy + cut // 2, size),
+            max(cx - cut // 2, 0), min(cx + cut // 2, size))
+
+
+def test_mixed_images_and_targets_match_the_spec():
+    data, labels = two_view_batch()
+    np.random.seed(123)
+    out = preprocessor()(data, training=True)
+
+    np.random.seed(123)
+    lam = np.random.beta(1.0, 1.0)
+    y1, y2, x1, x2 = reference_box(8, lam)
+    assert 0 < (y2 - y1) * (x2 - x1) < 64  # a real, partial box
+
+    def norm(view, part):
+        stack = torch.stack(view[part * 4:(part + 1) * 4]).double()
+        return (stack - torch.tensor(MEAN).double().view(3, 1, 1)) / \
+            torch.tensor(STD).double().view(3, 1, 1)
+
+    u1, r1 = norm(data['inputs'][0], 0), norm(data['inputs'][0], 1)
+    u2, r2 = norm(data['inputs'][1], 0), norm(data['inputs'][1], 1)
+    x_global = lam * u1 + (1 - lam) * r1
+    x_local = u2.clone()
+    x_local[:, :, y1:y2, x1:x2] = r2[:, :, y1:y2, x1:x2]
+    torch.testing.assert_close(out['inputs'].double(),
+                               torch.cat([x_global, x_local]), atol=1e-6,
+                               rtol=0)
+
+    one_hot = np.eye(5)[labels.numpy()]
+    t = lam * one_hot[:4] + (1 - lam) * one_hot[4:]
+    w = np.array(COUNTS, dtype=np.float64)**-1.2
+    w = w / w.sum() * 5
+    # w spans (100 / 2) ** 1.2 = 109.3 between the head and the tail class
+    assert w[4] / w[0] == pytest.approx(50**1.2)
+    scores = torch.stack([s.gt_score for s in out['data_samples']]).double()
+    weighted = torch.stack([s.weighted_score
+                            for s in out['data_samples']]).double()
+    expected = torch.from_numpy(np.concatenate([t, t]))
+    torch.testing.assert_close(scores, expected, atol=1e-6, rtol=0)
+    torch.testing.assert_close(weighted, expected * torch.from_numpy(w),
+                               atol=1e-6, rtol=0)
+
+
+def test_correct_lam_uses_the_pasted_area():
+    data, labels = two_view_batch()
+    np.random.seed(7)
+    out = preprocessor(cutmix_correct_lam=True)(data, training=True)
+    np.random.seed(7)
+    lam = np.random.beta(1.0, 1.0)
+    y1, y2, x1, x2 = reference_box(8, lam)
+    lam_local = 1 - (y2 - y1) * (x2 - x1) / 64
+    assert lam_local != pytest.approx(lam)
+    one_hot = torch.eye(5)[labels]
+    expected = lam_local * one_hot[:4] + (1 - lam_local) * one_hot[4:]
+    local = torch.stack([s.gt_score for s in out['data_samples'][4:]])
+    torch.testing.assert_close(local, expected, atol=1e-6, rtol=0)
+
+
+def test_validation_is_plain_cls_preprocessing():
+    gen = torch.Generator().manual_seed(1)
+    images = [torch.randint(0, 256, (3, 8, 8), generator=gen,
+                            dtype=torch.uint8) for _ in range(3)]
+    samples = [DataSample().set_gt_label(i) for i in range(3)]
+    ours = preprocessor()({'inputs': images, 'data_samples': samples})
+    theirs = ClsDataPreprocessor(num_classes=5, mean=MEAN, std=STD)(
+        {'inputs': images, 'data_samples': samples})
+    torch.testing.assert_close(ours['inputs'], theirs['inputs'])
+
+
+@pytest.mark.parametrize('lam', [0.0, 0.1, 0.36, 0.5, 0.75, 0.9, 0.99, 1.0])
+def test_cutmix_box_follows_the_reference_rule(lam):
+    box = GLMCCutMix()
+    for seed in range(20):
+        np.random.seed(seed)
+        drawn = box.rand_bbox((32, 32), lam)
+        np.random.seed(seed)
+        assert drawn == reference_box(32, lam)
+
+
+def test_cutmix_box_uses_ceil_not_floor(monkeypatch):
+    monkeypatch.setattr(np.random, 'randint', lambda n: 16)
+    # 32 * sqrt(1 - 0.36) = 25.6: ceil 26 -> 16 -+ 13; floor would give 12.
+    assert GLMCCutMix().rand_bbox((32, 32), 0.36) == (3, 29, 3, 29)
+
+
+def glmc_head(alpha):
+    torch.manual_seed(0)
+    head = GLMCHead(num_classes=5, in_channels=6, proj_channels=4,
+                    consistency_loss=dict(type='GLMCConsistencyLoss',
+                                          loss_weight=4.0))
+    head.init_weights()
+    head.alpha = alpha
+    return head
+
+
+def soft_samples(batch=4, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    samples = []
+    for _ in range(2 * batch):
+        t = torch.rand(5, generator=gen)
+        sample = DataSample().set_gt_score(t / t.sum())
+        sample.set_field(torch.rand(5, generator=gen) * 3, 'weighted_score')
+        samples.append(sample)
+    return samples
+
+
+@pytest.mark.parametrize('epoch', [0, 3])
+def test_head_loss_is_the_spec_total(epoch):
+    alpha = 1 - (epoch / 5)**2
+    head = glmc_head(alpha)
+    feats = torch.randn(8, 6, generator=torch.Generator().manual_seed(2))
+    samples = soft_samples()
+    losses = head.loss((feats, ), samples)
+
+    t = torch.stack([s.gt_score for s in samples])
+    s = torch.stack([s.weighted_score for s in samples])
+    fc = feats @ head.fc.weight.T + head.fc.bias
+    cb = feats @ head.fc_cb.weight.T + head.fc_cb.bias
+    z = feats @ head.projector[0].weight.T + head.projector[0].bias
+    p = z @ head.predictor[0].weight.T + head.predictor[0].bias
+
+    def ce(logits, target):
+        return -(target * torch.log_softmax(logits, dim=1)).sum(1).mean()
+
+    def negcos(a, b):
+        return -(F.normalize(a, dim=1) * F.normalize(b, dim=1)).sum(1).mean()
+
+    g, l = slice(0, 4), slice(4, 8)
+    balanced = alpha * (ce(fc[g], t[g]) + ce(fc[l], t[l]))
+    rebalanced = (1 - alpha) * (ce(cb[g], s[g]) + ce(cb[l], s[l]))
+    consistency = 4.0 * (negcos(p[g], z[l]) + negcos(p[l], z[g]))
+    for name, value in (('loss_balanced', balanced),
+                        ('loss_rebalanced', rebalanced),
+                        ('loss_consistency', consistency)):
+        assert losses[name].item() == pytest.approx(value.item(), abs=1e-6)
+    total = sum(losses.values())
+    assert total.item() == pytest.approx(
+        (balanced + rebalanced + consistency).item(), abs=1e-6)
+    if epoch == 0:
+        assert losses['loss_rebalanced'].item() == 0
+
+
+def test_consistency_loss_stops_the_gradient_of_its_targets():
+    gen = torch.Generator().manual_seed(3)
+    p_g, z_g, p_l, z_l = (torch.randn(4, 6, generator=gen).requires_grad_()
+                          for _ in range(4))
+    GLMCConsistencyLoss(loss_weight=2.0)(p_g, z_g, p_l, z_l).backward()
+    assert z_g.grad is None and z_l.grad is None
+    assert p_g.grad.abs().sum() > 0 and p_l.grad.abs().sum() > 0
+    # Without the stop-gradient the targets would receive a gradient.
+    (-F.cosine_similarity(p_g, z_l).mean()).backward()
+    assert z_l.grad.abs().sum() > 0
+
+
+def test_head_consistency_gradient_reaches_the_projection_only_via_p():
+    head = glmc_head(0.5)
+    feats = torch.randn(8, 6, generator=torch.Generator().manual_seed(4))
+    captured = {}
+
+    def keep(module, args, output):
+        output.retain_grad()
+        captured['z'] = output
+
+    handle = head.projector.register_forward_hook(keep)
+    head.loss((feats, ), soft_samples())['loss_consistency'].backward()
+    handle.remove()
+
+    z = captured['z'].detach().requires_grad_()
+    p = head.predictor(z)
+    manual = 4.0 * (-F.cosine_similarity(p[:4], z[4:].detach()).mean() -
+                    F.cosine_similarity(p[4:], z[:4].detach()).mean())
+    manual.backward()
+    torch.testing.assert_close(captured['z'].grad, z.grad)
+    assert head.fc.weight.grad is None and head.fc_cb.weight.grad is None
+
+
+def test_classifier_runs_two_separate_passes():
+    data, _ = two_view_batch(batch=4, size=32)
+    torch.manual_seed(0)
+    model = GLMCClassifier(
+        backbone=dict(type='CIFARResNet', depth=8, base_channels=4),
+        neck=dict(type='GlobalAveragePooling'),
+        head=dict(type='GLMCHead', num_classes=5, in_channels=16,
+                  proj_channels=8),
+        data_preprocessor=dict(num_classes=5, mean=MEAN, std=STD))
+    model.init_weights()
+    model.data_preprocessor.set_class_counts(COUNTS)
+    model.head.alpha = 0.5
+    np.random.seed(0)
+    batch = model.data_preprocessor(data, True)
+    calls = []
+    model.backbone.register_forward_hook(
+        lambda m, a, o: calls.append(a[0].clone()))
+    losses = model.loss(**batch)
+    assert [len(c) for c in calls] == [4, 4]
+    torch.testing.assert_close(torch.cat(calls), batch['inputs'])
+    # BatchNorm statistics per pass: features differ from one 2B pass.
+    fused = model.head.loss(model.extract_feat(batch['inputs']),
+                            batch['data_samples'])
+    assert fused['loss_balanced'] != losses['loss_balanced']
+
+
+def test_preprocessor_errors_name_the_fix():
+    data, _ = two_view_batch()
+    pre = GLMCDataPreprocessor(num_classes=5, mean=MEAN, std=STD)
+    with pytest.raises(RuntimeError, match="dict\\(type='ClassCountsHook'\\)"):
+        pre(data, training=True)
+    with pytest.raises(ValueError, match='num_classes=5 but the training set '
+                       'has 3 classes'):
+        pre.set_class_counts([1, 2, 3])
+    with pytest.raises(ValueError, match='MultiView'):
+        preprocessor()({'inputs': data['inputs'][0],
+                        'data_samples': data['data_samples']}, True)
+    with pytest.raises(RuntimeError, match='CumulativeLearningHook'):
+        GLMCHead(num_classes=5, in_channels=6).loss((torch.zeros(8, 6), ),
+                                                     soft_samples())
+
+
+@pytest.mark.parametrize('width,params,feature', [(16, 463504, 64),
+                                                  (64, 7383616, 256)])
+def test_resnet32_parameter_counts(width, params, feature):
+    backbone = CIFARResNet(depth=32, base_channels=width)
+    assert sum(p.numel() for p in backbone.parameters()) == params
+    # 3 stages x 5 blocks x 2 convolutions + the stem
+    assert sum(isinstance(m, torch.nn.Conv2d) for m in backbone.modules()) == 31
+    out = backbone(torch.zeros(2, 3, 32, 32))
+    assert isinstance(out, tuple) and out[-1].shape == (2, feature, 8, 8)
+
+
+def test_cumulative_hook_in_an_iteration_based_loop():
+    head = SimpleNamespace(alpha=None)
+    model = SimpleNamespace(get_submodule=lambda name: head)
+    runner = SimpleNamespace(
+        model=model, train_loop=object.__new__(IterBasedTrainLoop), iter=300,
+        max_iters=1000, message_hub=MessageHub.get_instance('glmc-iter-test'))
+    hook = CumulativeLearningHook()
+    hook.before_train_iter(runner, 0)
+    assert head.alpha == pytest.approx(1 - 0.3**2)
+    assert runner.message_hub.get_scalar('train/alpha').current() == \
+        pytest.approx(0.91)
+
+
+def test_max_norm_projects_rows_to_the_first_threshold():
+    directions = F.normalize(torch.randn(5, 3), dim=1)
+    weight = directions * torch.tensor([1., 2., 3., 4., 5.]).unsqueeze(1)
+    hook = MaxNormHook(thresh=0.25)
+    hook.project(weight)
+    assert hook.threshold == pytest.approx(1 + 0.25 * (5 - 1))
+    torch.testing.assert_close(weight.norm(dim=1),
+                               torch.tensor([1., 2., 2., 2., 2.]))
+    torch.testing.assert_close(F.normalize(weight, dim=1), directions)
+    grown = weight * 3
+    hook.project(grown)
+    assert hook.threshold == pytest.approx(2.0)
+    assert grown.norm(dim=1).max().item() <= 2.0 + 1e-6

@@ -1,0 +1,113 @@
+"""End-to-end GLMC runs of tools/train.py and tools/test.py on generated
+CIFAR-10-LT (class templates plus noise, so that there is something to
+learn)."""
+import os.path as osp
+import re
+import sys
+
+import pytest
+import torch
+
+from tiny_run import GLMC_CONFIG, make_tiny_cifar, run_tool, write_config
+
+MAX_NORM_CONFIG = GLMC_CONFIG + """
+custom_hooks = [
+    dict(type='ClassCountsHook'),
+    dict(type='CumulativeLearningHook'),
+    dict(type='MaxNormHook', thresh=0.1),
+]
+"""
+
+
+@pytest.fixture(scope='module')
+def data(tmp_path_factory):
+    root = tmp_path_factory.mktemp('glmc')
+    return root, make_tiny_cifar(str(root), learnable=True)
+
+
+def train(data, config, work_dir, *extra):
+    root, md5 = data
+    result = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                       str(work_dir), *extra], md5)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def per_epoch(log, key):
+    """{epoch: value} of ``key`` at the last logged iteration of each epoch."""
+    found = {}
+    for epoch, value in re.findall(
+            rf'Epoch\(train\) \[(\d+)\]\[\s*\d+/\d+\].*?\s{key}: (-?[\d.]+)',
+            log):
+        found[int(epoch)] = float(value)
+    return found
+
+
+def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
+    root, md5 = data
+    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
+    log = train(data, config, tmp_path / 'work')
+    for key in ('loss_balanced', 'loss_rebalanced', 'loss_consistency',
+                'alpha'):
+        assert len(per_epoch(log, key)) == 2, key
+    assert per_epoch(log, 'alpha') == {1: 1.0, 2: 0.75}
+    losses = [float(v) for v in re.findall(r'\sloss: (-?[\d.]+)', log)]
+    assert len(losses) == 4 and losses[-1] < losses[0]
+    # int(40 * 0.1 ** (i / 9)) for i in 0..9
+    assert 'class_counts=[40, 30, 23, 18, 14, 11, 8, 6, 5, 4]' in log
+
+    result = run_tool([sys.executable, 'tools/test.py', config,
+                       str(tmp_path / 'work' / 'epoch_2.pth'), '--work-dir',
+                       str(tmp_path / 'test')], md5)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert re.search(r'accuracy/top1: [\d.]+', result.stdout)
+
+
+def test_alpha_over_five_epochs_and_after_a_resume(data, tmp_path):
+    root, _ = data
+    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
+    log = train(data, config, tmp_path / 'work', '--cfg-options',
+                'train_cfg.max_epochs=5', 'param_scheduler.T_max=5')
+    expected = {e + 1: round(1 - (e / 5)**2, 4) for e in range(5)}
+    assert expected == {1: 1.0, 2: 0.96, 3: 0.84, 4: 0.64, 5: 0.36}
+    assert per_epoch(log, 'alpha') == expected
+    resumed = train(data, config, tmp_path / 'work', '--resume',
+                    str(tmp_path / 'work' / 'epoch_3.pth'), '--cfg-options',
+                    'train_cfg.max_epochs=5', 'param_scheduler.T_max=5')
+    assert 'resumed epoch: 3' in resumed
+    assert per_epoch(resumed, 'alpha') == {4: 0.64, 5: 0.36}
+    uninterrupted = per_epoch(log, 'lr')
+    assert per_epoch(resumed, 'lr') == {4: uninterrupted[4], 5: uninterrupted[5]}
+
+
+def test_max_norm_threshold_is_kept_across_a_resume(data, tmp_path):
+    root, _ = data
+    config = write_config(str(tmp_path / 'maxnorm.py'), str(root),
+                          MAX_NORM_CONFIG)
+    train(data, config, tmp_path / 'work')
+    train(data, config, tmp_path / 'work', '--resume', '--cfg-options',
+          'train_cfg.max_epochs=3', 'param_scheduler.T_max=3')
+    second = torch.load(tmp_path / 'work' / 'epoch_2.pth', weights_only=True)
+    third = torch.load(tmp_path / 'work' / 'epoch_3.pth', weights_only=True)
+    tau = second['max_norm_threshold']
+    assert tau is not None and third['max_norm_threshold'] == tau
+    for state in (second, third):
+        norms = state['state_dict']['head.fc_cb.weight'].norm(dim=1)
+        assert norms.max().item() <= tau + 1e-5
+    # A threshold recomputed after the resume would differ.
+    norms = second['state_dict']['head.fc_cb.weight'].norm(dim=1)
+    fresh = norms.min() + 0.1 * (norms.max() - norms.min())
+    assert abs(fresh.item() - tau) > 1e-3
+
+
+def test_wrong_num_classes_fails_before_training_naming_both(data, tmp_path):
+    root, md5 = data
+    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
+    result = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                       str(tmp_path / 'work'), '--cfg-options',
+                       'model.head.num_classes=7'], md5)
+    assert result.returncode != 0
+    assert ('model.head.num_classes=7 but the training set (CIFAR10LT) has 10 '
+            'classes') in result.stderr
+    assert 'Epoch(train)' not in result.stdout
+    assert not osp.exists(tmp_path / 'work' / 'epoch_1.pth')
