@@ -15,6 +15,8 @@ want=$(cat requirements/pinned.txt requirements/runtime.txt setup.py | sha256sum
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements/pinned.txt \
         2> >(grep -v '^WARNING: Location' >&2)
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps openmim==0.3.9 \
+        2> >(grep -v '^WARNING: Location' >&2)
     "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e . \
         2> >(grep -v '^WARNING: Location' >&2)
     "$VENV/bin/python" -c "import glmc_mm, pytest"

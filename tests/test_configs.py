@@ -1,0 +1,155 @@
+"""Every config loads, builds, and carries GLMC_SPEC section 6's settings."""
+import glob
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.config import Config
+from mmpretrain.registry import DATASETS, MODELS
+
+from tiny_run import REPO
+
+CONFIGS = osp.join(REPO, 'configs', 'glmc')
+CIFAR = dict(lr=0.01, weight_decay=5e-3, epochs=200, batch=64, gpus=1,
+             warmup=None)
+IMAGENET = dict(lr=0.1, weight_decay=2e-4, epochs=135, batch=15, gpus=8,
+                warmup=10)
+INAT = dict(lr=0.1, weight_decay=1e-4, epochs=120, batch=16, gpus=8,
+            warmup=10)
+# (q, p, lambda_c) of GLMC_SPEC section 6
+CIFAR10 = {100: (0.0, 1.2, 1.0), 50: (0.0, 1.2, 1.0), 10: (0.2, 1.0, 2.0)}
+CIFAR100 = {100: (0.0, 1.2, 4.0), 50: (0.2, 1.2, 6.0), 10: (0.2, 1.2, 4.0)}
+
+TABLE = {}
+for dataset, losses, classes in (('cifar10', CIFAR10, 10),
+                                 ('cifar100', CIFAR100, 100)):
+    for factor, (q, p, lam_c) in losses.items():
+        setting = dict(CIFAR, dataset=f'{dataset.upper()}LT',
+                       imbalance_factor=factor, classes=classes,
+                       backbone='CIFARResNet')
+        name = f'resnet32_1xb64-200e_{dataset}-lt-if{factor}.py'
+        TABLE[f'glmc_{name}'] = dict(setting, q=q, p=p, lambda_c=lam_c,
+                                     max_norm=False)
+        TABLE[f'glmc-maxnorm_{name}'] = dict(setting, q=q, p=p,
+                                             lambda_c=lam_c, max_norm=True)
+        TABLE[f'ce_{name}'] = dict(setting, q=None)
+IMAGENET_LT = dict(IMAGENET, dataset='ImageNetLT', classes=1000, q=0.2,
+                   p=1.0, lambda_c=10.0, max_norm=False)
+TABLE.update({
+    'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py':
+    dict(IMAGENET_LT, backbone='ResNeXt'),
+    'glmc_resnext50-32x4d_8xb16-120e_inaturalist2018.py':
+    dict(INAT, dataset='INaturalist2018', classes=8142, q=0.2, p=1.0,
+         lambda_c=10.0, max_norm=False, backbone='ResNeXt'),
+    'glmc_resnet50_8xb15-135e_imagenet-lt.py':
+    dict(IMAGENET_LT, backbone='ResNet'),
+    'glmc_convnext-tiny_8xb15-135e_imagenet-lt.py':
+    dict(IMAGENET_LT, backbone='ConvNeXt'),
+    'glmc_vit-small-p16_8xb15-135e_imagenet-lt.py':
+    dict(IMAGENET_LT, backbone='VisionTransformer'),
+    'glmc_resnet18-cifar_1xb64-200e_cifar100-lt-if100.py':
+    dict(CIFAR, dataset='CIFAR100LT', imbalance_factor=100, classes=100,
+         q=0.0, p=1.2, lambda_c=4.0, max_norm=False,
+         backbone='ResNet_CIFAR'),
+})
+
+
+def test_every_config_is_in_the_table():
+    on_disk = {osp.basename(p) for p in glob.glob(osp.join(CONFIGS, '*.py'))}
+    assert on_disk == set(TABLE)
+
+
+@pytest.mark.parametrize('name', sorted(TABLE))
+def test_config_matches_the_reference(name):
+    want = TABLE[name]
+    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    assert cfg.custom_imports.imports == ['glmc_mm']
+    loader = cfg.train_dataloader
+    assert loader.dataset.type == want['dataset']
+    if 'imbalance_factor' in want:
+        assert loader.dataset.imbalance_factor == want['imbalance_factor']
+    assert loader.batch_size == want['batch']
+    assert cfg.auto_scale_lr.base_batch_size == want['batch'] * want['gpus']
+    optimizer = cfg.optim_wrapper.optimizer
+    assert (optimizer.type, optimizer.lr, optimizer.momentum,
+            optimizer.weight_decay) == ('SGD', want['lr'], 0.9,
+                                        want['weight_decay'])
+    assert cfg.train_cfg.max_epochs == want['epochs']
+    schedulers = cfg.param_scheduler if isinstance(
+        cfg.param_scheduler, list) else [cfg.param_scheduler]
+    cosine = schedulers[-1]
+    assert cosine.type == 'CosineAnnealingLR' and cosine.by_epoch
+    if want['warmup'] is None:
+        assert len(schedulers) == 1 and cosine.T_max == want['epochs']
+    else:
+        warmup = schedulers[0]
+        assert (warmup.type, warmup.begin, warmup.end) == ('LinearLR', 0, 10)
+        assert (cosine.begin, cosine.end) == (10, want['epochs'])
+    assert cfg.model.backbone.type == want['backbone']
+    if want['backbone'] == 'CIFARResNet':
+        assert (cfg.model.backbone.depth,
+                cfg.model.backbone.base_channels) == (32, 64)
+    hooks = [h.type for h in cfg.custom_hooks]
+    views = [t for t in loader.dataset.pipeline if t.type == 'MultiView']
+    if want['q'] is None:  # cross-entropy baseline
+        assert cfg.model.type == 'ImageClassifier'
+        assert cfg.model.head.num_classes == want['classes']
+        assert loader.get('batch_sampler') is None and not views
+        assert hooks == ['ClassCountsHook']
+        return
+    assert cfg.model.type == 'GLMCClassifier'
+    head = cfg.model.head
+    assert head.num_classes == cfg.data_preprocessor.num_classes == \
+        want['classes']
+    assert head.consistency_loss.loss_weight == want['lambda_c']
+    assert head.proj_channels == (128 if want['lr'] == 0.01 else 256)
+    assert loader.batch_sampler.type == 'RebalancedBatchSampler'
+    assert loader.batch_sampler.resample_weighting == want['q']
+    assert cfg.data_preprocessor.type == 'GLMCDataPreprocessor'
+    assert cfg.data_preprocessor.label_weighting == want['p']
+    assert cfg.data_preprocessor.mix_alpha == 1.0
+    assert not cfg.data_preprocessor.cutmix_correct_lam
+    assert len(views) == 1 and views[0].num_views == 2
+    assert hooks[:2] == ['ClassCountsHook', 'CumulativeLearningHook']
+    assert ('MaxNormHook' in hooks) == want['max_norm']
+
+
+@pytest.mark.parametrize('name', sorted(TABLE))
+def test_config_builds_its_model(name):
+    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    model = MODELS.build(dict(cfg.model,
+                              data_preprocessor=cfg.data_preprocessor))
+    assert model.head.num_classes == TABLE[name]['classes']
+    assert type(model.data_preprocessor).__name__ == \
+        cfg.data_preprocessor.type
+
+
+@pytest.mark.parametrize('name', [
+    n for n in sorted(TABLE)
+    if n.startswith('glmc_resnet32') or n.startswith('ce_')
+])
+def test_cifar_config_builds_its_dataset(cifar_files, name):
+    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    kind = 'cifar100' if 'cifar100' in name else 'cifar10'
+    dataset = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, data_root=cifar_files[kind]))
+    factor = TABLE[name]['imbalance_factor']
+    n_max, classes = (500, 100) if kind == 'cifar100' else (5000, 10)
+    expected = [int(n_max * factor**(-i / (classes - 1)))
+                for i in range(classes)]
+    assert list(dataset.metainfo['class_counts']) == expected
+    sample = dataset[0]
+    two_views = TABLE[name]['q'] is not None
+    assert isinstance(sample['inputs'], list) == two_views
+
+
+def test_imagenet_lt_config_builds_its_lists(tmp_path):
+    lines = [f'train/{c}/{k}.JPEG {c}' for c in range(1000)
+             for k in range(5 if c else 1280)]
+    (tmp_path / 'ImageNet_LT_train.txt').write_text('\n'.join(lines))
+    cfg = Config.fromfile(
+        osp.join(CONFIGS, 'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
+    dataset = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, data_root=str(tmp_path)))
+    counts = np.asarray(dataset.metainfo['class_counts'])
+    assert counts[0] == 1280 and counts[1:].tolist() == [5] * 999
