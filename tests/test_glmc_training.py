@@ -60,7 +60,11 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
                        str(tmp_path / 'work' / 'epoch_2.pth'), '--work-dir',
                        str(tmp_path / 'test')], md5)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert re.search(r'accuracy/top1: [\d.]+', result.stdout)
+    # LongTailAccuracy, with the training counts found by ClassCountsHook:
+    # classes 0-9 keep 40 ... 4 images, all medium- (20..100) or few-shot.
+    for key in ('lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'):
+        assert re.search(rf"'{key}': [\d.]+", result.stdout), key
+    assert "'lt/many'" not in result.stdout
 
 
 def test_alpha_over_five_epochs_and_after_a_resume(data, tmp_path):

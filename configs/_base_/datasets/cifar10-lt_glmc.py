@@ -47,6 +47,6 @@ val_dataloader = dict(
         split='test',
         pipeline=test_pipeline),
 )
-val_evaluator = dict(type='Accuracy', topk=(1, 5))
+val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

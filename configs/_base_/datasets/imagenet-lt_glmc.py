@@ -66,6 +66,6 @@ val_dataloader = dict(
         ann_file='ImageNet_LT_test.txt',
         pipeline=test_pipeline),
 )
-val_evaluator = dict(type='Accuracy', topk=(1, 5))
+val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5))
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

@@ -1,7 +1,7 @@
 """Hand the training set's class counts to the model, checking the classes."""
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmpretrain.registry import HOOKS
+from mmpretrain.registry import DATASETS, HOOKS
 
 from ...datasets import get_class_counts
 
@@ -15,7 +15,10 @@ class ClassCountsHook(Hook):
     preprocessor has another number of classes (naming both numbers), then
     calls ``set_class_counts(counts)`` on the data preprocessor and head
     where they have it (GLMC's label weights), and records the counts in the
-    message hub's runtime info as ``class_counts``.
+    message hub's runtime info as ``class_counts``. Before a validation or
+    test run that did not train (``tools/test.py``), it builds the config's
+    training set to record its counts, which :class:`LongTailAccuracy` uses
+    for the shot groups.
     """
 
     priority = 'VERY_HIGH'
@@ -35,3 +38,19 @@ class ClassCountsHook(Hook):
             if hasattr(component, 'set_class_counts'):
                 component.set_class_counts(counts.tolist())
         runner.message_hub.update_info('class_counts', counts.tolist())
+
+    def _record_without_training(self, runner) -> None:
+        if runner.message_hub.get_info('class_counts') is not None:
+            return
+        loader = runner.cfg.get('train_dataloader')
+        if loader is None:
+            return
+        dataset = DATASETS.build(loader['dataset'])
+        runner.message_hub.update_info('class_counts',
+                                       get_class_counts(dataset).tolist())
+
+    def before_val(self, runner) -> None:
+        self._record_without_training(runner)
+
+    def before_test(self, runner) -> None:
+        self._record_without_training(runner)

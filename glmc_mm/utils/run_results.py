@@ -1,0 +1,42 @@
+"""Read what a finished MMEngine run left in its work dir."""
+import glob
+import json
+import os.path as osp
+from typing import List, Optional
+
+
+def latest_test_metrics(work_dir: str, key: str = 'lt/top1') -> Optional[dict]:
+    """The metrics of the newest test run in ``work_dir``.
+
+    MMEngine's ``LoggerHook`` writes them, non-scalar ones such as
+    ``lt/per_class`` included, to ``<work_dir>/<timestamp>/<timestamp>.json``.
+
+    Args:
+        work_dir (str): The work dir of ``tools/test.py``.
+        key (str): A key the metrics must hold. Defaults to ``'lt/top1'``.
+
+    Returns:
+        dict | None: The metrics, or None when no test run is there.
+    """
+    for path in sorted(glob.glob(osp.join(work_dir, '*', '*.json')),
+                       reverse=True):
+        with open(path) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        for record in reversed(lines):
+            if key in record:
+                return record
+    return None
+
+
+def training_scalars(work_dir: str) -> List[dict]:
+    """Every record of the newest training run's ``vis_data/scalars.json``.
+
+    Args:
+        work_dir (str): The work dir of ``tools/train.py``.
+    """
+    paths = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                      'scalars.json')))
+    if not paths:
+        raise FileNotFoundError(f'no */vis_data/scalars.json in {work_dir}')
+    with open(paths[-1]) as f:
+        return [json.loads(line) for line in f if line.strip()]

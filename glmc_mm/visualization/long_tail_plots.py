@@ -1,0 +1,119 @@
+"""Pictures of a long-tailed run: class counts, per-class accuracy, and
+GLMC's coefficient and loss terms over training."""
+from typing import Dict, List, Optional, Sequence
+
+import matplotlib
+
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from ..evaluation import SHOT_GROUPS, shot_groups  # noqa: E402
+
+GROUP_COLOURS = {'many': '#dbe9f6', 'medium': '#fdebd0', 'few': '#f9d6d5'}
+
+
+def _shade_groups(axis, counts: np.ndarray, order: np.ndarray) -> None:
+    """Shade the shot groups along classes sorted by decreasing count."""
+    groups = shot_groups(counts)
+    position = {int(c): i for i, c in enumerate(order)}
+    for name in SHOT_GROUPS:
+        places = sorted(position[int(c)] for c in groups[name])
+        if places:
+            axis.axvspan(places[0] - 0.5, places[-1] + 0.5,
+                         color=GROUP_COLOURS[name], zorder=0,
+                         label=f'{name}-shot ({len(places)})')
+
+
+def plot_class_counts(counts: Sequence[int], out_file: str,
+                      classes: Optional[Sequence[str]] = None) -> None:
+    """Training images per class, sorted, on a log scale, with the shot
+    groups shaded.
+
+    Args:
+        counts (Sequence[int]): Training images of every class.
+        out_file (str): The PNG to write.
+        classes (Sequence[str], optional): Class names for the x axis.
+    """
+    counts = np.asarray(counts)
+    order = np.argsort(-counts, kind='stable')
+    fig, axis = plt.subplots(figsize=(8, 4))
+    _shade_groups(axis, counts, order)
+    axis.bar(np.arange(len(counts)), counts[order], color='#2e6da4',
+             zorder=2)
+    axis.set_yscale('log')
+    axis.set_ylabel('training images (log scale)')
+    axis.set_xlabel('class, by decreasing training count')
+    if classes is not None and len(classes) <= 30:
+        axis.set_xticks(np.arange(len(counts)))
+        axis.set_xticklabels([classes[i] for i in order], rotation=45,
+                             ha='right', fontsize=8)
+    axis.set_title(f'{int(counts.sum())} training images, imbalance '
+                   f'{counts.max() / max(counts.min(), 1):.0f}')
+    axis.legend(loc='upper right')
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=120)
+    plt.close(fig)
+
+
+def plot_per_class_accuracy(counts: Sequence[int],
+                            runs: Dict[str, Sequence[Optional[float]]],
+                            out_file: str) -> None:
+    """Per-class test accuracy of one or several runs over the classes
+    sorted by decreasing training count, with the shot groups shaded.
+
+    Args:
+        counts (Sequence[int]): Training images of every class.
+        runs (dict): Run name to per-class accuracy in % (None: untested).
+        out_file (str): The PNG to write.
+    """
+    counts = np.asarray(counts)
+    order = np.argsort(-counts, kind='stable')
+    fig, axis = plt.subplots(figsize=(8, 4))
+    _shade_groups(axis, counts, order)
+    width = 0.8 / max(len(runs), 1)
+    for k, (name, accuracy) in enumerate(runs.items()):
+        values = np.array([np.nan if a is None else a for a in accuracy],
+                          dtype=float)[order]
+        axis.bar(np.arange(len(counts)) - 0.4 + width * (k + 0.5), values,
+                 width=width, label=f'{name} (mean {np.nanmean(values):.1f})',
+                 zorder=2)
+    axis.set_ylim(0, 100)
+    axis.set_ylabel('test accuracy (%)')
+    axis.set_xlabel('class, by decreasing training count')
+    axis.legend(loc='lower left', fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=120)
+    plt.close(fig)
+
+
+def plot_training_curves(records: List[dict], out_file: str) -> None:
+    """GLMC's coefficient ``alpha`` and its loss terms over training, from
+    MMEngine's ``vis_data/scalars.json`` records.
+
+    Args:
+        records (list[dict]): The training records (with ``step``).
+        out_file (str): The PNG to write.
+    """
+    train = [r for r in records if 'loss' in r and 'step' in r]
+    if not train:
+        raise ValueError('the records hold no training losses')
+    steps = [r['step'] for r in train]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+    for key in ('loss', 'loss_balanced', 'loss_rebalanced',
+                'loss_consistency'):
+        if key in train[0]:
+            top.plot(steps, [r[key] for r in train], label=key)
+    top.set_ylabel('loss')
+    top.legend(fontsize=8)
+    if 'alpha' in train[0]:
+        bottom.plot(steps, [r['alpha'] for r in train], label='alpha',
+                    color='black')
+        bottom.plot(steps, [1 - r['alpha'] for r in train],
+                    label='1 - alpha (weight of fc_cb)', color='grey')
+    bottom.set_ylabel('cumulative coefficient')
+    bottom.set_xlabel('iteration')
+    bottom.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=120)
+    plt.close(fig)
