@@ -1,0 +1,414 @@
+"""Benchmark GLMC's training step against its compute floor, plain
+MMPretrain training and a plain-PyTorch re-statement of the authors' loop.
+
+For each setting (CIFAR-shaped: ResNet-32 width 64, B = 64; 224x224:
+ResNeXt-50 32x4d, B = 8 on CPU, 64 on GPU) it measures, each in a fresh
+process on generated data in the real formats:
+
+1. ``runner``: the full GLMC iteration through MMEngine's runner (data
+   loading with the configured workers, preprocessor, two forward/backward
+   passes, optimizer step, hooks);
+2. ``floor``: the same two forward/backward passes and optimizer step on a
+   batch already in memory;
+3. ``plain``: a plain cross-entropy MMPretrain iteration, same backbone,
+   ``2B`` images of one view;
+4. ``authors``: the authors' loop re-stated from GLMC_SPEC.md (two
+   DataLoaders, one with a ``WeightedRandomSampler``, per-sample two-view
+   torchvision transforms, two forward passes);
+5. ``data``: samples/s the GLMC train dataloader delivers with 0, 1, 2
+   workers;
+6. peak resident memory of each process.
+
+Images/s count the ``2B`` images that go through the network per step.
+Each figure is the median of several timed windows after warm-up.
+
+Example::
+
+    python tools/benchmark/benchmark_glmc.py --settings cifar imagenet
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List
+
+import numpy as np
+import torch
+
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, osp.join(REPO, 'tests'))  # generated data in real formats
+
+SETTINGS = {
+    'cifar':
+    dict(config='configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py',
+         cpu_batch=64, gpu_batch=64),
+    'imagenet':
+    dict(config='configs/glmc/glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
+         cpu_batch=8, gpu_batch=64),
+}
+MEASURES = ('runner', 'floor', 'plain', 'authors', 'data')
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--settings', nargs='+', default=list(SETTINGS),
+                        choices=list(SETTINGS))
+    parser.add_argument('--measures', nargs='+', default=list(MEASURES),
+                        choices=MEASURES)
+    parser.add_argument('--windows', type=int, default=3,
+                        help='timed windows per figure')
+    parser.add_argument('--window-steps', type=int, default=3,
+                        help='steps per timed window')
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument('--workers', type=int, default=2,
+                        help='dataloader workers of the timed runs')
+    parser.add_argument('--measure', choices=MEASURES, help=argparse.SUPPRESS)
+    parser.add_argument('--setting', help=argparse.SUPPRESS)
+    parser.add_argument('--data-root', help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def median_rate(stamps: List[float], images: int, warmup: int,
+                window: int) -> float:
+    """Median images/s over windows of ``window`` steps after warm-up."""
+    stamps = stamps[warmup:]
+    rates = [
+        images * window / (stamps[i + window] - stamps[i])
+        for i in range(0, len(stamps) - window, window)
+    ]
+    return float(np.median(rates))
+
+
+def make_data(setting: str, root: str) -> None:
+    """Generated data in the real on-disk formats."""
+    if setting == 'cifar':
+        from generated_data import write_cifar
+        write_cifar(root, 'cifar10', 1000, 10, learnable=True)
+        return
+    import cv2
+    rng = np.random.default_rng(0)
+    lines = []
+    for index in range(96):
+        label = min(int(rng.exponential(2.0)), 9)
+        path = f'train/{label}/{index}.JPEG'
+        os.makedirs(osp.join(root, osp.dirname(path)), exist_ok=True)
+        cv2.imwrite(osp.join(root, path),
+                    rng.integers(0, 256, (256, 320, 3), dtype=np.uint8))
+        lines.append(f'{path} {label}')
+    for label in range(10):  # every class present
+        path = f'train/{label}/0.JPEG'
+        if not osp.exists(osp.join(root, path)):
+            cv2.imwrite(osp.join(root, path),
+                        rng.integers(0, 256, (256, 320, 3), dtype=np.uint8))
+            lines.append(f'{path} {label}')
+    with open(osp.join(root, 'train.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def glmc_config(setting: str, root: str, batch: int, workers: int):
+    """The setting's GLMC config on the generated data, without
+    validation, checkpoints or a schedule."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(REPO, SETTINGS[setting]['config']))
+    cfg.custom_imports = dict(
+        imports=['glmc_mm', 'generated_data'], allow_failed_imports=False)
+    loader = cfg.train_dataloader
+    loader.batch_size = batch
+    loader.num_workers = workers
+    loader.persistent_workers = workers > 0
+    loader.dataset.data_root = root
+    if setting == 'imagenet':
+        loader.dataset.ann_file = 'train.txt'
+        loader.dataset.metainfo = dict(classes=[str(i) for i in range(10)])
+        loader.dataset.type = 'LabelListDataset'
+        cfg.model.head.num_classes = 10
+        cfg.data_preprocessor.num_classes = 10
+    cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    cfg.test_cfg = cfg.test_dataloader = cfg.test_evaluator = None
+    cfg.param_scheduler = None
+    cfg.default_hooks.checkpoint = None
+    cfg.default_hooks.logger.interval = 10**6
+    cfg.work_dir = tempfile.mkdtemp()
+    return cfg
+
+
+def plain_config(cfg):
+    """Cross-entropy MMPretrain training of the same backbone on ``2B``
+    images of one view."""
+    multiview = [t for t in cfg.train_dataloader.dataset.pipeline
+                 if t.type == 'MultiView'][0]
+    pipeline = [t for t in cfg.train_dataloader.dataset.pipeline
+                if t.type not in ('MultiView', 'PackInputs')]
+    cfg.train_dataloader.dataset.pipeline = [
+        *pipeline, *multiview.transforms[0], dict(type='PackInputs')]
+    cfg.train_dataloader.batch_size *= 2
+    cfg.train_dataloader.pop('batch_sampler')
+    head = cfg.model.head
+    cfg.model = dict(
+        type='ImageClassifier', backbone=cfg.model.backbone,
+        neck=cfg.model.get('neck'),
+        head=dict(type='LinearClsHead', num_classes=head.num_classes,
+                  in_channels=head.in_channels))
+    preprocessor = {k: v for k, v in cfg.data_preprocessor.items()
+                    if k in ('num_classes', 'mean', 'std', 'to_rgb')}
+    cfg.data_preprocessor = dict(type='ClsDataPreprocessor', **preprocessor)
+    cfg.custom_hooks = []
+    return cfg
+
+
+def run_steps(step: Callable[[], None], count: int) -> List[float]:
+    stamps = [time.perf_counter()]
+    for _ in range(count):
+        step()
+        stamps.append(time.perf_counter())
+    return stamps
+
+
+def measure_runner(cfg, steps: int) -> List[float]:
+    from mmengine.hooks import Hook
+    from mmengine.runner import Runner
+    stamps: List[float] = []
+
+    class Stamp(Hook):
+
+        def before_train(self, runner):
+            stamps.append(time.perf_counter())
+
+        def after_train_iter(self, runner, *args, **kwargs):
+            stamps.append(time.perf_counter())
+
+    cfg.train_cfg = dict(by_epoch=False, max_iters=steps, val_interval=10**9)
+    runner = Runner.from_cfg(cfg)
+    runner.register_hook(Stamp(), priority='LOWEST')
+    runner.train()
+    return stamps
+
+
+def measure_floor(cfg, steps: int) -> List[float]:
+    from mmengine.runner import Runner
+    from glmc_mm.datasets import get_class_counts
+    runner = Runner.from_cfg(cfg)
+    loader = runner.build_dataloader(cfg.train_dataloader)
+    model = runner.model
+    model.train()
+    model.data_preprocessor.set_class_counts(
+        get_class_counts(loader.dataset).tolist())
+    model.head.alpha = 0.5
+    batch = model.data_preprocessor(next(iter(loader)), True)
+    optim = runner.build_optim_wrapper(cfg.optim_wrapper)
+
+    def step():
+        loss, _ = model.parse_losses(model.loss(**batch))
+        optim.update_params(loss)
+
+    return run_steps(step, steps)
+
+
+def measure_authors(cfg, steps: int, setting: str) -> List[float]:
+    """GLMC_SPEC section 2-5 as a plain PyTorch loop, as the authors run it."""
+    import torch.nn.functional as F
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS, MODELS
+    from PIL import Image
+    from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
+    from torchvision import transforms as T
+    from glmc_mm.datasets import get_class_counts
+    init_default_scope('mmpretrain')
+    source = DATASETS.build(dict(cfg.train_dataloader.dataset, pipeline=[]))
+    counts = get_class_counts(source).astype(np.float64)
+    labels = source.get_gt_labels()
+    pre = cfg.data_preprocessor
+    normalize = T.Normalize([m / 255 for m in pre.mean],
+                            [s / 255 for s in pre.std])
+    if setting == 'cifar':
+        view = T.Compose([T.RandomCrop(32, padding=4),
+                          T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+    else:
+        view = T.Compose([
+            T.RandomResizedCrop(224), T.ColorJitter(0.4, 0.4, 0.4, 0.0),
+            T.RandomGrayscale(p=0.2),
+            T.RandomApply([T.GaussianBlur(23, sigma=(0.1, 2.0))], p=0.5),
+            T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+
+    class TwoViews(Dataset):
+
+        def __len__(self):
+            return len(source)
+
+        def __getitem__(self, index):
+            info = source.get_data_info(index)
+            image = Image.fromarray(info['img']) if 'img' in info else \
+                Image.open(info['img_path']).convert('RGB')
+            return [view(image), view(image)], int(info['gt_label'])
+
+    batch = cfg.train_dataloader.batch_size
+    workers = cfg.train_dataloader.num_workers
+    weights = torch.from_numpy(counts[labels]**(
+        -cfg.train_dataloader.batch_sampler.resample_weighting))
+    uniform = DataLoader(TwoViews(), batch, shuffle=True, num_workers=workers,
+                         drop_last=True, persistent_workers=workers > 0)
+    rebalanced = DataLoader(
+        TwoViews(), batch, num_workers=workers, drop_last=True,
+        persistent_workers=workers > 0,
+        sampler=WeightedRandomSampler(weights, len(source), replacement=True))
+    model = MODELS.build(dict(cfg.model, data_preprocessor=pre))
+    model.train()
+    head = model.head
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9,
+                                weight_decay=5e-3)
+    w = torch.from_numpy(counts**-1.2 / (counts**-1.2).sum() * len(counts))
+    w = w.float()
+
+    def forward(x):
+        feature = model.neck(model.backbone(x))[-1] if model.neck else \
+            model.backbone(x)[-1]
+        z = head.projector(feature)
+        return head.fc(feature), head.fc_cb(feature), z, head.predictor(z)
+
+    def ce(logits, target):
+        return -(target * F.log_softmax(logits, 1)).sum(1).mean()
+
+    def batches():
+        while True:
+            for u, r in zip(uniform, rebalanced):
+                yield u, r
+
+    stream = batches()
+
+    def step():
+        ((u1, u2), yu), ((r1, r2), yr) = next(stream)
+        eu = F.one_hot(yu, len(counts)).float()
+        er = F.one_hot(yr, len(counts)).float()
+        lam = np.random.beta(1.0, 1.0)
+        x_g = lam * u1 + (1 - lam) * r1
+        t = lam * eu + (1 - lam) * er
+        size = u2.shape[-1]
+        cut = int(np.ceil(size * np.sqrt(1 - lam)))
+        cy, cx = np.random.randint(size), np.random.randint(size)
+        y1, y2 = np.clip([cy - cut // 2, cy + cut // 2], 0, size)
+        x1, x2 = np.clip([cx - cut // 2, cx + cut // 2], 0, size)
+        u2[:, :, y1:y2, x1:x2] = r2[:, :, y1:y2, x1:x2]
+        fc_g, cb_g, z_g, p_g = forward(x_g)
+        fc_l, cb_l, z_l, p_l = forward(u2)
+        loss = 0.5 * (ce(fc_g, t) + ce(fc_l, t)) + 0.5 * (
+            ce(cb_g, t * w) + ce(cb_l, t * w)) - (
+                F.cosine_similarity(p_g, z_l.detach()).mean() +
+                F.cosine_similarity(p_l, z_g.detach()).mean())
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+    return run_steps(step, steps)
+
+
+def measure_data(cfg, workers: int, batches: int) -> float:
+    from mmengine.registry import init_default_scope
+    from mmengine.runner import Runner
+    init_default_scope('mmpretrain')
+    cfg.train_dataloader.num_workers = workers
+    cfg.train_dataloader.persistent_workers = workers > 0
+    loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
+    iterator = iter(loader)
+    next(iterator)
+    samples, start = 0, time.perf_counter()
+    for _ in range(batches):
+        try:
+            samples += len(next(iterator)['data_samples'])
+        except StopIteration:
+            iterator = iter(loader)
+    return samples / (time.perf_counter() - start)
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one measure in this process and print its figures as JSON."""
+    import glmc_mm  # noqa: F401
+    import generated_data  # noqa: F401  (accepts the generated CIFAR)
+    setting = args.setting
+    batch = SETTINGS[setting][
+        'gpu_batch' if torch.cuda.is_available() else 'cpu_batch']
+    cfg = glmc_config(setting, args.data_root, batch, args.workers)
+    steps = args.warmup + args.windows * args.window_steps
+    images = 2 * batch
+    result: Dict[str, object] = {}
+    if args.measure == 'runner':
+        stamps = measure_runner(cfg, steps)
+    elif args.measure == 'floor':
+        stamps = measure_floor(cfg, steps)
+    elif args.measure == 'plain':
+        stamps = measure_runner(plain_config(cfg), steps)
+    elif args.measure == 'authors':
+        stamps = measure_authors(cfg, steps, setting)
+    if args.measure != 'data':
+        result['images_per_s'] = median_rate(stamps, images, args.warmup,
+                                             args.window_steps)
+    else:
+        result['samples_per_s'] = {
+            workers: float(np.median([
+                measure_data(cfg.copy(), workers, 10) for _ in range(2)
+            ]))
+            for workers in (0, 1, 2)
+        }
+    usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result['peak_rss_mb'] = round(max(usage, children) / 1024)
+    print('RESULT ' + json.dumps(result))
+
+
+def main() -> None:
+    args = parse_args()
+    if args.measure:
+        child(args)
+        return
+    device = torch.cuda.get_device_name() if torch.cuda.is_available() \
+        else f'CPU, {os.cpu_count()} cores'
+    print(f'device: {device}; median of {args.windows} windows of '
+          f'{args.window_steps} steps after {args.warmup} warm-up steps')
+    for setting in args.settings:
+        root = tempfile.mkdtemp()
+        make_data(setting, root)
+        env = dict(os.environ, GLMC_TEST_CIFAR_MD5=osp.join(
+            root, 'cifar10_md5.json')) if setting == 'cifar' else None
+        figures = {}
+        for measure in args.measures:
+            out = subprocess.run(
+                [sys.executable, __file__, '--measure', measure, '--setting',
+                 setting, '--data-root', root, '--windows', str(args.windows),
+                 '--window-steps', str(args.window_steps), '--warmup',
+                 str(args.warmup), '--workers', str(args.workers)],
+                cwd=REPO, env=env, capture_output=True, text=True)
+            lines = [l for l in out.stdout.splitlines()
+                     if l.startswith('RESULT ')]
+            if out.returncode or not lines:
+                raise SystemExit(f'{setting}/{measure} failed:\n'
+                                 f'{out.stderr[-3000:]}')
+            figures[measure] = json.loads(lines[-1][len('RESULT '):])
+        batch = SETTINGS[setting]['gpu_batch' if torch.cuda.is_available()
+                                  else 'cpu_batch']
+        print(f'\n{setting}: {SETTINGS[setting]["config"]}, B = {batch}')
+        for measure in [m for m in MEASURES[:4] if m in figures]:
+            f = figures[measure]
+            print(f'  {measure:<8} {f["images_per_s"]:8.1f} images/s   '
+                  f'peak RSS {f["peak_rss_mb"]} MB')
+        if len(figures) < len(MEASURES):
+            continue
+        data = figures['data']
+        rates = ', '.join(f'{w} workers {r:.0f}'
+                          for w, r in data['samples_per_s'].items())
+        print(f'  data     {rates} samples/s   peak RSS '
+              f'{data["peak_rss_mb"]} MB')
+        full = figures['runner']['images_per_s']
+        consumed = full  # one sample (U or R) per image through the network
+        print(f'  ratios: runner/floor {full / figures["floor"]["images_per_s"]:.3f}'
+              f'  runner/plain {full / figures["plain"]["images_per_s"]:.3f}'
+              f'  runner/authors {full / figures["authors"]["images_per_s"]:.3f}'
+              f'  data(2 workers)/consumed '
+              f'{data["samples_per_s"]["2"] / consumed:.2f}')
+
+
+if __name__ == '__main__':
+    main()
