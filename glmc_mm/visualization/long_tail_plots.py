@@ -43,11 +43,7 @@ def plot_class_counts(counts: Sequence[int], out_file: str,
              zorder=2)
     axis.set_yscale('log')
     axis.set_ylabel('training images (log scale)')
-    axis.set_xlabel('class, by decreasing training count')
-    if classes is not None and len(classes) <= 30:
-        axis.set_xticks(np.arange(len(counts)))
-        axis.set_xticklabels([classes[i] for i in order], rotation=45,
-                             ha='right', fontsize=8)
+    _label_classes(axis, order, classes)
     axis.set_title(f'{int(counts.sum())} training images, imbalance '
                    f'{counts.max() / max(counts.min(), 1):.0f}')
     axis.legend(loc='upper right')
@@ -56,9 +52,20 @@ def plot_class_counts(counts: Sequence[int], out_file: str,
     plt.close(fig)
 
 
+def _label_classes(axis, order: np.ndarray,
+                   classes: Optional[Sequence[str]]) -> None:
+    """Name the sorted classes on the x axis when there are few."""
+    axis.set_xlabel('class, by decreasing training count')
+    if classes is not None and len(classes) <= 30:
+        axis.set_xticks(np.arange(len(order)))
+        axis.set_xticklabels([classes[i] for i in order], rotation=45,
+                             ha='right', fontsize=8)
+
+
 def plot_per_class_accuracy(counts: Sequence[int],
                             runs: Dict[str, Sequence[Optional[float]]],
-                            out_file: str) -> None:
+                            out_file: str,
+                            classes: Optional[Sequence[str]] = None) -> None:
     """Per-class test accuracy of one or several runs over the classes
     sorted by decreasing training count, with the shot groups shaded.
 
@@ -66,6 +73,7 @@ def plot_per_class_accuracy(counts: Sequence[int],
         counts (Sequence[int]): Training images of every class.
         runs (dict): Run name to per-class accuracy in % (None: untested).
         out_file (str): The PNG to write.
+        classes (Sequence[str], optional): Class names for the x axis.
     """
     counts = np.asarray(counts)
     order = np.argsort(-counts, kind='stable')
@@ -80,8 +88,9 @@ def plot_per_class_accuracy(counts: Sequence[int],
                  zorder=2)
     axis.set_ylim(0, 100)
     axis.set_ylabel('test accuracy (%)')
-    axis.set_xlabel('class, by decreasing training count')
-    axis.legend(loc='lower left', fontsize=8)
+    _label_classes(axis, order, classes)
+    axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.18), ncol=3,
+                fontsize=8)
     fig.tight_layout()
     fig.savefig(out_file, dpi=120)
     plt.close(fig)

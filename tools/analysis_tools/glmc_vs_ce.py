@@ -97,7 +97,8 @@ def main() -> None:
         f.write(table + '\n')
     cfg = Config.fromfile(args.glmc_config)
     init_default_scope('mmpretrain')
-    counts = get_class_counts(DATASETS.build(cfg.train_dataloader.dataset))
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    counts = get_class_counts(dataset)
     longest = max(args.epochs)
     plot_per_class_accuracy(
         counts, {
@@ -106,7 +107,8 @@ def main() -> None:
                          for a in r['lt/per_class']]
                         for r in results[(method, longest)]], axis=0)
             for method in configs
-        }, osp.join(args.work_dir, f'per_class_e{longest}.png'))
+        }, osp.join(args.work_dir, f'per_class_e{longest}.png'),
+        dataset.metainfo['classes'])
 
 
 if __name__ == '__main__':

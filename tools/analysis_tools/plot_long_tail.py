@@ -59,8 +59,9 @@ def main() -> None:
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
     counts = get_class_counts(dataset)
+    classes = dataset.metainfo.get('classes')
     written = [osp.join(args.out_dir, 'class_counts.png')]
-    plot_class_counts(counts, written[-1], dataset.metainfo.get('classes'))
+    plot_class_counts(counts, written[-1], classes)
     runs = {}
     for item in args.runs:
         name, _, work_dir = item.partition('=')
@@ -72,7 +73,7 @@ def main() -> None:
         runs[name] = metrics['lt/per_class']
     if runs:
         written.append(osp.join(args.out_dir, 'per_class_accuracy.png'))
-        plot_per_class_accuracy(counts, runs, written[-1])
+        plot_per_class_accuracy(counts, runs, written[-1], classes)
     if args.train_dir:
         written.append(osp.join(args.out_dir, 'training_curves.png'))
         plot_training_curves(training_scalars(args.train_dir), written[-1])
