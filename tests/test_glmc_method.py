@@ -297,3 +297,24 @@ def test_max_norm_projects_rows_to_the_first_threshold():
     hook.project(grown)
     assert hook.threshold == pytest.approx(2.0)
     assert grown.norm(dim=1).max().item() <= 2.0 + 1e-6
+
+
+@pytest.mark.parametrize('epochs,warned', [(30, True), (200, False)])
+def test_short_schedules_are_warned_about(epochs, warned):
+    import logging
+
+    from mmengine.logging import MMLogger
+    from mmengine.runner import EpochBasedTrainLoop
+    messages = []
+    handler = logging.Handler()
+    handler.emit = lambda record: messages.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        CumulativeLearningHook().before_train(SimpleNamespace(
+            train_loop=object.__new__(EpochBasedTrainLoop),
+            max_epochs=epochs))
+    finally:
+        logger.removeHandler(handler)
+    hits = [m for m in messages if f'max_epochs={epochs}, far below' in m]
+    assert len(hits) == int(warned)
