@@ -25,6 +25,22 @@ def _shade_groups(axis, counts: np.ndarray, order: np.ndarray) -> None:
                          label=f'{name}-shot ({len(places)})')
 
 
+def _class_axes(counts: Sequence[int]) -> tuple:
+    """A figure whose x axis is the classes by decreasing training count,
+    with the shot groups shaded; returns ``(fig, axis, counts, order)``."""
+    counts = np.asarray(counts)
+    order = np.argsort(-counts, kind='stable')
+    fig, axis = plt.subplots(figsize=(8, 4))
+    _shade_groups(axis, counts, order)
+    return fig, axis, counts, order
+
+
+def _save(fig, out_file: str) -> None:
+    fig.tight_layout()
+    fig.savefig(out_file, dpi=120)
+    plt.close(fig)
+
+
 def plot_class_counts(counts: Sequence[int], out_file: str,
                       classes: Optional[Sequence[str]] = None) -> None:
     """Training images per class, sorted, on a log scale, with the shot
@@ -35,10 +51,7 @@ def plot_class_counts(counts: Sequence[int], out_file: str,
         out_file (str): The PNG to write.
         classes (Sequence[str], optional): Class names for the x axis.
     """
-    counts = np.asarray(counts)
-    order = np.argsort(-counts, kind='stable')
-    fig, axis = plt.subplots(figsize=(8, 4))
-    _shade_groups(axis, counts, order)
+    fig, axis, counts, order = _class_axes(counts)
     axis.bar(np.arange(len(counts)), counts[order], color='#2e6da4',
              zorder=2)
     axis.set_yscale('log')
@@ -47,9 +60,7 @@ def plot_class_counts(counts: Sequence[int], out_file: str,
     axis.set_title(f'{int(counts.sum())} training images, imbalance '
                    f'{counts.max() / max(counts.min(), 1):.0f}')
     axis.legend(loc='upper right')
-    fig.tight_layout()
-    fig.savefig(out_file, dpi=120)
-    plt.close(fig)
+    _save(fig, out_file)
 
 
 def _label_classes(axis, order: np.ndarray,
@@ -75,10 +86,7 @@ def plot_per_class_accuracy(counts: Sequence[int],
         out_file (str): The PNG to write.
         classes (Sequence[str], optional): Class names for the x axis.
     """
-    counts = np.asarray(counts)
-    order = np.argsort(-counts, kind='stable')
-    fig, axis = plt.subplots(figsize=(8, 4))
-    _shade_groups(axis, counts, order)
+    fig, axis, counts, order = _class_axes(counts)
     width = 0.8 / max(len(runs), 1)
     for k, (name, accuracy) in enumerate(runs.items()):
         values = np.array([np.nan if a is None else a for a in accuracy],
@@ -91,9 +99,7 @@ def plot_per_class_accuracy(counts: Sequence[int],
     _label_classes(axis, order, classes)
     axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.18), ncol=3,
                 fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out_file, dpi=120)
-    plt.close(fig)
+    _save(fig, out_file)
 
 
 def plot_training_curves(records: List[dict], out_file: str) -> None:
@@ -123,6 +129,4 @@ def plot_training_curves(records: List[dict], out_file: str) -> None:
     bottom.set_ylabel('cumulative coefficient')
     bottom.set_xlabel('iteration')
     bottom.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(out_file, dpi=120)
-    plt.close(fig)
+    _save(fig, out_file)
