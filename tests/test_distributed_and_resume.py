@@ -1,7 +1,5 @@
 """Distributed GLMC training with gloo, and resuming after SIGKILL."""
 import json
-import os
-import os.path as osp
 import signal
 import subprocess
 import sys
@@ -10,7 +8,8 @@ import time
 import pytest
 
 from stream_recorder import read_records
-from tiny_run import GLMC_CONFIG, REPO, make_tiny_cifar, run_tool, write_config
+from tiny_run import (GLMC_CONFIG, REPO, make_tiny_cifar, run_tool, tool_env,
+                      write_config)
 
 RECORDED = GLMC_CONFIG.replace(
     "custom_imports = dict(imports=['glmc_mm', 'generated_data'],",
@@ -75,11 +74,9 @@ def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
                        '--work-dir', str(straight), *options], md5)
     assert result.returncode == 0, result.stderr[-3000:]
 
-    env_run = dict(os.environ, PYTHONPATH=osp.join(REPO, 'tests'),
-                   GLMC_TEST_CIFAR_MD5=md5, OMP_NUM_THREADS='1')
     proc = subprocess.Popen([sys.executable, 'tools/train.py', config,
                              '--work-dir', str(killed), *options], cwd=REPO,
-                            env=env_run, stdout=subprocess.DEVNULL,
+                            env=tool_env(md5), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     records = killed / 'streams_rank0.jsonl'
     deadline = time.time() + 120

@@ -96,11 +96,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def tool_env(md5_table: str, extra_env: dict = None) -> dict:
+    """The environment of a tool run: test plugins importable, the
+    generated CIFAR's checksums accepted, one OpenMP thread per process."""
+    return dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
+                PYTHON=sys.executable, PORT=str(free_port()),
+                OMP_NUM_THREADS='1', **(extra_env or {}))
+
+
 def run_tool(args: list, md5_table: str, timeout: int = 600,
              extra_env: dict = None) -> subprocess.CompletedProcess:
     """Run a command from the repository root, as a user would."""
-    env = dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
-               PYTHON=sys.executable, PORT=str(free_port()),
-               OMP_NUM_THREADS='1', **(extra_env or {}))
-    return subprocess.run(args, cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(args, cwd=REPO, env=tool_env(md5_table, extra_env),
+                          capture_output=True, text=True, timeout=timeout)
