@@ -94,6 +94,8 @@ def test_config_matches_the_reference(name):
     if want['backbone'] == 'CIFARResNet':
         assert (cfg.model.backbone.depth,
                 cfg.model.backbone.base_channels) == (32, want['width'])
+    # one stacked tensor per view leaves the workers (see the Speed section)
+    assert loader.collate_fn.type == 'default_collate'
     hooks = [h.type for h in cfg.custom_hooks]
     source = loader.dataset.get('dataset', loader.dataset)  # a wrapper's
     views = [t for t in source.pipeline if t.type == 'MultiView']
@@ -104,6 +106,7 @@ def test_config_matches_the_reference(name):
         assert hooks == ['ClassCountsHook']
         return
     assert cfg.model.type == 'GLMCClassifier'
+    assert cfg.model.channels_last == (want['backbone'] != 'VisionTransformer')
     head = cfg.model.head
     assert head.num_classes == cfg.data_preprocessor.num_classes == \
         want['classes']

@@ -46,10 +46,16 @@ def reference_box(size, lam):
             max(cx - cut // 2, 0), min(cx + cut // 2, size))
 
 
-def test_mixed_images_and_targets_match_the_spec():
+@pytest.mark.parametrize('collate', ['pseudo_collate', 'default_collate'])
+def test_mixed_images_and_targets_match_the_spec(collate):
     data, labels = two_view_batch()
+    # default_collate stacks each view: inputs[view] is one (2B, C, H, W)
+    inputs = data['inputs'] if collate == 'pseudo_collate' else [
+        torch.stack(view) for view in data['inputs']]
     np.random.seed(123)
-    out = preprocessor()(data, training=True)
+    out = preprocessor()(
+        {'inputs': inputs, 'data_samples': data['data_samples']},
+        training=True)
 
     np.random.seed(123)
     lam = np.random.beta(1.0, 1.0)
@@ -218,16 +224,21 @@ def test_head_consistency_gradient_reaches_the_projection_only_via_p():
     assert head.fc.weight.grad is None and head.fc_cb.weight.grad is None
 
 
-def test_classifier_runs_two_separate_passes():
-    data, _ = two_view_batch(batch=4, size=32)
-    torch.manual_seed(0)
+def small_classifier(**kwargs):
     model = GLMCClassifier(
         backbone=dict(type='CIFARResNet', depth=8, base_channels=4),
         neck=dict(type='GlobalAveragePooling'),
         head=dict(type='GLMCHead', num_classes=5, in_channels=16,
                   proj_channels=8),
-        data_preprocessor=dict(num_classes=5, mean=MEAN, std=STD))
+        data_preprocessor=dict(num_classes=5, mean=MEAN, std=STD), **kwargs)
     model.init_weights()
+    return model
+
+
+def test_classifier_runs_two_separate_passes():
+    data, _ = two_view_batch(batch=4, size=32)
+    torch.manual_seed(0)
+    model = small_classifier()
     model.data_preprocessor.set_class_counts(COUNTS)
     model.head.alpha = 0.5
     np.random.seed(0)
@@ -242,6 +253,36 @@ def test_classifier_runs_two_separate_passes():
     fused = model.head.loss(model.extract_feat(batch['inputs']),
                             batch['data_samples'])
     assert fused['loss_balanced'] != losses['loss_balanced']
+
+
+def test_channels_last_classifier_gives_the_same_loss_and_gradients():
+    data, _ = two_view_batch(batch=4, size=32)
+    torch.manual_seed(0)
+    nchw = small_classifier()
+    nhwc = small_classifier(channels_last=True)
+    nhwc.load_state_dict(nchw.state_dict())
+    kernels = [p for p in nhwc.parameters() if p.dim() == 4]
+    # CIFAR ResNet-8: the stem and 3 stages of one 2-convolution block
+    assert len(kernels) == 7
+    assert all(
+        p.is_contiguous(memory_format=torch.channels_last)
+        and not p.is_contiguous() for p in kernels)
+    image = torch.randn(2, 3, 32, 32)
+    assert image.is_contiguous()
+    assert nhwc.backbone(image)[-1].is_contiguous(
+        memory_format=torch.channels_last)
+
+    grads = []
+    for model in (nchw, nhwc):
+        model.data_preprocessor.set_class_counts(COUNTS)
+        model.head.alpha = 0.5
+        np.random.seed(0)
+        losses = model.loss(**model.data_preprocessor(data, True))
+        sum(losses.values()).backward()
+        grads.append([p.grad for p in model.parameters()])
+        assert losses['loss_balanced'] > 0.1
+    for grad_nchw, grad_nhwc in zip(*grads):
+        torch.testing.assert_close(grad_nhwc, grad_nchw, atol=1e-5, rtol=1e-4)
 
 
 def test_preprocessor_errors_name_the_fix():

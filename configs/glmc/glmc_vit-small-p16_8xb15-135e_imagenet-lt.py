@@ -2,6 +2,7 @@
 # (384-d) feeds the GLMC head; no neck.
 _base_ = ['./glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py']
 model = dict(
+    channels_last=False,  # one convolution (the patch embedding): no gain
     backbone=dict(
         _delete_=True,
         type='VisionTransformer',

@@ -29,6 +29,8 @@ train_dataloader = dict(
     num_workers=4,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=dict(type='RebalancedBatchSampler', resample_weighting=0.0),
+    # one stacked tensor per view crosses from the workers, not 4B tensors
+    collate_fn=dict(type='default_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

@@ -50,6 +50,8 @@ train_dataloader = dict(
     num_workers=8,
     sampler=dict(type='DefaultSampler', shuffle=True),
     batch_sampler=dict(type='RebalancedBatchSampler', resample_weighting=0.2),
+    # one stacked tensor per view crosses from the workers, not 4B tensors
+    collate_fn=dict(type='default_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

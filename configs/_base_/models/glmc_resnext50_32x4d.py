@@ -2,6 +2,7 @@
 # single-linear projection (2048 -> 256) and prediction (256 -> 256) heads.
 model = dict(
     type='GLMCClassifier',
+    channels_last=True,  # NHWC convolutions: ~10 % faster on CPU
     backbone=dict(
         type='ResNeXt',
         depth=50,

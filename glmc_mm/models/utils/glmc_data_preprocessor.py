@@ -17,7 +17,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
 
     A training batch from :class:`RebalancedBatchSampler` holds ``2B``
     samples (``B`` uniform ``U``, then ``B`` re-balanced ``R``), each with two
-    views from ``MultiView``. After MMPretrain's normalisation, one
+    views from ``MultiView``, collated by ``default_collate`` (one stacked
+    tensor per view, the fast path) or ``pseudo_collate``. One
     ``lam ~ Beta(a, a)`` per iteration gives (GLMC_SPEC section 3)
 
     .. math::
@@ -27,7 +28,10 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
         t = \\lambda e(y_U) + (1 - \\lambda) e(y_R), \\qquad
         s = w \\odot t, \\quad w_c = \\frac{C\\, n_c^{-p}}{\\sum_k n_k^{-p}}.
 
-    The output ``inputs`` is ``cat([x_g, x_l])`` (``2B`` images). Data
+    Normalisation is affine per channel and commutes with both mixtures, so
+    the images are mixed first and only the ``2B`` mixed images go through
+    MMPretrain's normalisation. The output ``inputs`` is ``cat([x_g, x_l])``
+    (``2B`` images). Data
     sample ``k < B`` carries ``x_g[k]``'s targets, sample ``B + k`` those of
     ``x_l[k]``: ``gt_score`` is ``t`` and ``weighted_score`` is ``s``.
 
@@ -96,12 +100,15 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
                 'GLMCDataPreprocessor needs uniform + re-balanced batches of '
                 f'equal size, got {len(data_samples)} samples: use '
                 "batch_sampler=dict(type='RebalancedBatchSampler')")
-        stacked = torch.stack([*views[0], *views[1]])
-        images = super().forward({'inputs': stacked}, False)['inputs']
+        images = self.cast_data(torch.cat([
+            view if isinstance(view, torch.Tensor) else torch.stack(view)
+            for view in views
+        ])).float()
         labels = torch.cat([s.gt_label for s in data_samples]).to(self.device)
         lam = float(np.random.beta(self.mix_alpha, self.mix_alpha))
         box, lam_local = self.cutmix.cutmix_bbox_and_lam(images.shape[-2:], lam)
-        inputs, targets = self.mix(images, labels, lam, box, float(lam_local))
+        mixed, targets = self.mix(images, labels, lam, box, float(lam_local))
+        inputs = super().forward({'inputs': mixed}, False)['inputs']
         weighted = targets * self._weights()
         for sample, score, weighted_score in zip(data_samples, targets,
                                                  weighted):
@@ -120,7 +127,7 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
             box: Tuple[int, int, int, int],
             lam_local: Optional[float] = None
             ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Mix normalised images with a given ``lam`` and CutMix box.
+        """Mix images with a given ``lam`` and CutMix box.
 
         Args:
             images (Tensor): ``(4B, C, H, W)``: ``U_1, R_1, U_2, R_2``.
