@@ -10,11 +10,11 @@ process on generated data in the real formats:
    passes, optimizer step, hooks);
 2. ``floor``: the same two forward/backward passes and optimizer step on a
    batch already in memory;
-3. ``plain``: a plain cross-entropy MMPretrain iteration, same backbone,
-   ``2B`` images of one view;
+3. ``plain``: a plain cross-entropy MMPretrain iteration, same backbone
+   (NCHW weights) and loader settings, ``2B`` images of one view;
 4. ``authors``: the authors' loop re-stated from GLMC_SPEC.md (two
    DataLoaders, one with a ``WeightedRandomSampler``, per-sample two-view
-   torchvision transforms, two forward passes);
+   torchvision transforms, two forward passes, NCHW weights);
 5. ``data``: samples/s the GLMC train dataloader delivers with 0, 1, 2
    workers;
 6. peak resident memory of each process.
@@ -25,6 +25,8 @@ Each figure is the median of several timed windows after warm-up.
 Example::
 
     python tools/benchmark/benchmark_glmc.py --settings cifar imagenet
+    python tools/benchmark/benchmark_glmc.py --settings cifar \
+        --cfg-options model.channels_last=False
 """
 import argparse
 import json
@@ -39,6 +41,7 @@ from typing import Callable, Dict, List
 
 import numpy as np
 import torch
+from mmengine.config import DictAction
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, osp.join(REPO, 'tests'))  # generated data in real formats
@@ -67,6 +70,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--workers', type=int, default=2,
                         help='dataloader workers of the timed runs')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, default={},
+        help='override settings of the GLMC config, e.g. '
+        'model.channels_last=False')
     parser.add_argument('--measure', choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument('--setting', help=argparse.SUPPRESS)
     parser.add_argument('--data-root', help=argparse.SUPPRESS)
@@ -106,11 +113,13 @@ def make_data(setting: str, root: str) -> None:
         f.write('\n'.join(lines) + '\n')
 
 
-def glmc_config(setting: str, root: str, batch: int, workers: int):
+def glmc_config(setting: str, root: str, batch: int, workers: int,
+                options: dict):
     """The setting's GLMC config on the generated data, without
     validation, checkpoints or a schedule."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, SETTINGS[setting]['config']))
+    cfg.merge_from_dict(options)
     cfg.custom_imports = dict(
         imports=['glmc_mm', 'generated_data'], allow_failed_imports=False)
     loader = cfg.train_dataloader
@@ -134,8 +143,8 @@ def glmc_config(setting: str, root: str, batch: int, workers: int):
 
 
 def plain_config(cfg):
-    """Cross-entropy MMPretrain training of the same backbone on ``2B``
-    images of one view."""
+    """Cross-entropy MMPretrain training (``ImageClassifier``, NCHW) of the
+    same backbone on ``2B`` images of one view, same loader settings."""
     multiview = [t for t in cfg.train_dataloader.dataset.pipeline
                  if t.type == 'MultiView'][0]
     pipeline = [t for t in cfg.train_dataloader.dataset.pipeline
@@ -252,7 +261,9 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
         TwoViews(), batch, num_workers=workers, drop_last=True,
         persistent_workers=workers > 0,
         sampler=WeightedRandomSampler(weights, len(source), replacement=True))
-    model = MODELS.build(dict(cfg.model, data_preprocessor=pre))
+    # the authors' model keeps PyTorch's default NCHW weights
+    model = MODELS.build(
+        dict(cfg.model, data_preprocessor=pre, channels_last=False))
     model.train()
     head = model.head
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9,
@@ -327,7 +338,8 @@ def child(args: argparse.Namespace) -> None:
     setting = args.setting
     batch = SETTINGS[setting][
         'gpu_batch' if torch.cuda.is_available() else 'cpu_batch']
-    cfg = glmc_config(setting, args.data_root, batch, args.workers)
+    cfg = glmc_config(setting, args.data_root, batch, args.workers,
+                      args.cfg_options)
     steps = args.warmup + args.windows * args.window_steps
     images = 2 * batch
     result: Dict[str, object] = {}
@@ -370,12 +382,16 @@ def main() -> None:
         env = dict(os.environ, GLMC_TEST_CIFAR_MD5=osp.join(
             root, 'cifar10_md5.json')) if setting == 'cifar' else None
         figures = {}
+        overrides = ['--cfg-options', *(
+            f'{k}={v}' for k, v in args.cfg_options.items())
+                     ] if args.cfg_options else []
         for measure in args.measures:
             out = subprocess.run(
                 [sys.executable, __file__, '--measure', measure, '--setting',
                  setting, '--data-root', root, '--windows', str(args.windows),
                  '--window-steps', str(args.window_steps), '--warmup',
-                 str(args.warmup), '--workers', str(args.workers)],
+                 str(args.warmup), '--workers', str(args.workers),
+                 *overrides],
                 cwd=REPO, env=env, capture_output=True, text=True)
             lines = [l for l in out.stdout.splitlines()
                      if l.startswith('RESULT ')]
@@ -388,7 +404,7 @@ def main() -> None:
         print(f'\n{setting}: {SETTINGS[setting]["config"]}, B = {batch}')
         for measure in [m for m in MEASURES[:4] if m in figures]:
             f = figures[measure]
-            print(f'  {measure:<8} {f["images_per_s"]:8.1f} images/s   '
+            print(f'  {measure:<8} {f["images_per_s"]:8.2f} images/s   '
                   f'peak RSS {f["peak_rss_mb"]} MB')
         if len(figures) < len(MEASURES):
             continue
