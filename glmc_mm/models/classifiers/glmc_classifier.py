@@ -40,7 +40,6 @@ class GLMCClassifier(ImageClassifier):
             data_preprocessor = dict(data_preprocessor or {})
             data_preprocessor.setdefault('type', 'GLMCDataPreprocessor')
         super().__init__(*args, data_preprocessor=data_preprocessor, **kwargs)
-        self.channels_last = channels_last
         if channels_last:
             self.to(memory_format=torch.channels_last)
 
