@@ -1,5 +1,8 @@
 """Make mmengine 0.10 work on current torch, safely. Applied on import.
 
+Only two things are patched, each because MMEngine offers no seam for it;
+everything else goes through MMEngine's registries.
+
 1. Checkpoints: torch >= 2.6 loads with ``weights_only=True``, which refuses
    the few non-tensor objects that mmengine checkpoints hold: the message
    hub's :class:`HistoryBuffer` with the NumPy arrays inside it, and the
@@ -11,11 +14,21 @@
    torch < 2.6). Pickle loading is never opened wide: a checkpoint holding any
    other global, such as one crafted to run code, is refused with
    :class:`UnsafeCheckpointError` before anything in it runs.
-2. Distributed training without a GPU: mmengine calls
-   ``torch.cuda.set_device`` unconditionally and defaults to ``nccl``. On a
-   machine without CUDA the PyTorch launcher now uses ``gloo`` and skips
-   ``set_device``, and DDP wraps CPU modules without ``device_ids``. Runs on
-   GPUs are untouched.
+   Saving without those methods needs a ``__getstate__`` on
+   :class:`HistoryBuffer` (MMEngine pickles the message hub itself); the
+   loader is MMEngine's own seam, ``CheckpointLoader.register_scheme``.
+   The allow-list needs torch >= 2.4 (``add_safe_globals``).
+2. Distributed training without a GPU: MMEngine's PyTorch launcher
+   (``mmengine.dist.utils._init_dist_pytorch``) calls
+   ``torch.cuda.set_device`` unconditionally. On a machine without an
+   accelerator it now starts ``gloo`` and skips ``set_device``; with one, it
+   is MMEngine's function, unchanged. The runner calls the launcher before
+   anything of a config is built, so only a patch reaches it, and the patch
+   is what keeps ``tools/dist_train.sh`` working on a CPU machine with
+   MMPretrain's own ``tools/train.py`` and ``custom_imports``. Wrapping the
+   model for a CPU run is the registered
+   :class:`AnyDeviceDistributedDataParallel`, which our runtime config
+   selects through ``model_wrapper_cfg``.
 """
 import os.path as osp
 import pickle
@@ -25,8 +38,12 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.dist import utils as dist_utils
 from mmengine.logging import HistoryBuffer
-from mmengine.model import MMDistributedDataParallel
 from mmengine.runner.checkpoint import CheckpointLoader
+
+
+if not hasattr(torch.serialization, 'add_safe_globals'):
+    raise ImportError(f'glmc_mm needs torch >= 2.4 for its checkpoint '
+                      f'allow-list, found torch {torch.__version__}')
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -102,19 +119,6 @@ def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
         backend='gloo' if backend == 'nccl' else backend, **kwargs)
 
 
-_ddp_init = MMDistributedDataParallel.__init__
-
-
-def _ddp_init_on_any_device(self, module, *args, **kwargs) -> None:
-    """Drop ``device_ids`` for a module whose parameters live on the CPU."""
-    first = next(module.parameters(), None)
-    if first is not None and first.device.type == 'cpu':
-        kwargs['device_ids'] = None
-        kwargs.pop('output_device', None)
-    _ddp_init(self, module, *args, **kwargs)
-
-
 HistoryBuffer.__getstate__ = _history_buffer_state
 torch.serialization.add_safe_globals(_checkpoint_globals())
 dist_utils._init_dist_pytorch = _init_dist_pytorch
-MMDistributedDataParallel.__init__ = _ddp_init_on_any_device

@@ -8,7 +8,7 @@ from mmpretrain.utils import register_all_modules
 sys.path.insert(0, osp.dirname(__file__))
 
 import glmc_mm  # noqa: E402,F401
-from generated_data import LAYOUTS, register_cifar_md5, write_cifar  # noqa: E402
+from glmc_mm.testing import LAYOUTS, register_cifar_md5, write_cifar  # noqa: E402
 
 register_all_modules(init_default_scope=True)
 

@@ -12,8 +12,8 @@ from tiny_run import (GLMC_CONFIG, REPO, make_tiny_cifar, run_tool, tool_env,
                       write_config)
 
 RECORDED = GLMC_CONFIG.replace(
-    "custom_imports = dict(imports=['glmc_mm', 'generated_data'],",
-    "custom_imports = dict(imports=['glmc_mm', 'generated_data', "
+    "custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],",
+    "custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env', "
     "'stream_recorder'],") + """
 custom_hooks = [
     dict(type='ClassCountsHook'),

@@ -1,5 +1,5 @@
-"""GLMC_SPEC sections 3-5 checked against computations written here."""
-import math
+"""The GLMC method (docs/method.md) checked against the authors' step as
+``glmc_mm.testing`` states it, and against computations written here."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -13,7 +13,11 @@ from mmpretrain.structures import DataSample
 
 from glmc_mm.engine import CumulativeLearningHook, MaxNormHook
 from glmc_mm.models import (CIFARResNet, GLMCClassifier, GLMCConsistencyLoss,
-                            GLMCCutMix, GLMCDataPreprocessor, GLMCHead)
+                            GLMCCutMix, GLMCDataPreprocessor, GLMCHead,
+                            record_class_counts)
+from glmc_mm.testing import (authors_box, authors_label_weights,
+                             authors_loss, authors_mix, negative_cosine,
+                             soft_cross_entropy)
 
 MEAN, STD = [120., 125., 130.], [60., 62., 64.]
 COUNTS = [100, 50, 20, 5, 2]
@@ -39,11 +43,8 @@ def preprocessor(**kwargs):
 
 
 def reference_box(size, lam):
-    """GLMC_SPEC section 3, with the centre drawn as the reference does."""
-    cut = math.ceil(size * math.sqrt(1 - lam))
-    cy, cx = np.random.randint(size), np.random.randint(size)
-    return (max(cy - cut // 2, 0), min(cy + cut // 2, size),
-            max(cx - cut // 2, 0), min(cx + cut // 2, size))
+    """The box of a square image, with the centre drawn as the authors do."""
+    return authors_box((size, size), lam)
 
 
 @pytest.mark.parametrize('collate', ['pseudo_collate', 'default_collate'])
@@ -69,26 +70,23 @@ def test_mixed_images_and_targets_match_the_spec(collate):
 
     u1, r1 = norm(data['inputs'][0], 0), norm(data['inputs'][0], 1)
     u2, r2 = norm(data['inputs'][1], 0), norm(data['inputs'][1], 1)
-    x_global = lam * u1 + (1 - lam) * r1
-    x_local = u2.clone()
-    x_local[:, :, y1:y2, x1:x2] = r2[:, :, y1:y2, x1:x2]
+    one_hot = torch.eye(5, dtype=torch.float64)[labels]
+    x_global, x_local, t = authors_mix(u1, u2, r1, r2, one_hot[:4],
+                                       one_hot[4:], lam, (y1, y2, x1, x2))
     torch.testing.assert_close(out['inputs'].double(),
                                torch.cat([x_global, x_local]), atol=1e-6,
                                rtol=0)
 
-    one_hot = np.eye(5)[labels.numpy()]
-    t = lam * one_hot[:4] + (1 - lam) * one_hot[4:]
-    w = np.array(COUNTS, dtype=np.float64)**-1.2
-    w = w / w.sum() * 5
+    w = authors_label_weights(COUNTS, 1.2).double()
     # w spans (100 / 2) ** 1.2 = 109.3 between the head and the tail class
-    assert w[4] / w[0] == pytest.approx(50**1.2)
+    assert (w[4] / w[0]).item() == pytest.approx(50**1.2, rel=1e-6)
+    assert w.sum().item() == pytest.approx(5)
     scores = torch.stack([s.gt_score for s in out['data_samples']]).double()
     weighted = torch.stack([s.weighted_score
                             for s in out['data_samples']]).double()
-    expected = torch.from_numpy(np.concatenate([t, t]))
+    expected = torch.cat([t, t])
     torch.testing.assert_close(scores, expected, atol=1e-6, rtol=0)
-    torch.testing.assert_close(weighted, expected * torch.from_numpy(w),
-                               atol=1e-6, rtol=0)
+    torch.testing.assert_close(weighted, expected * w, atol=1e-6, rtol=0)
 
 
 def test_correct_lam_uses_the_pasted_area():
@@ -169,23 +167,23 @@ def test_head_loss_is_the_spec_total(epoch):
     z = feats @ head.projector[0].weight.T + head.projector[0].bias
     p = z @ head.predictor[0].weight.T + head.predictor[0].bias
 
-    def ce(logits, target):
-        return -(target * torch.log_softmax(logits, dim=1)).sum(1).mean()
-
-    def negcos(a, b):
-        return -(F.normalize(a, dim=1) * F.normalize(b, dim=1)).sum(1).mean()
-
+    ce, negcos = soft_cross_entropy, negative_cosine
     g, l = slice(0, 4), slice(4, 8)
     balanced = alpha * (ce(fc[g], t[g]) + ce(fc[l], t[l]))
     rebalanced = (1 - alpha) * (ce(cb[g], s[g]) + ce(cb[l], s[l]))
     consistency = 4.0 * (negcos(p[g], z[l]) + negcos(p[l], z[g]))
+    # the cosine written out: normalised rows, summed products
+    assert negcos(p[g], z[l]).item() == pytest.approx(
+        -(F.normalize(p[g], dim=1) * F.normalize(z[l], dim=1)).sum(1).mean()
+        .item(), abs=1e-6)
     for name, value in (('loss_balanced', balanced),
                         ('loss_rebalanced', rebalanced),
                         ('loss_consistency', consistency)):
-        assert losses[name].item() == pytest.approx(value.item(), abs=1e-6)
+        assert losses[name].item() == pytest.approx(value.item(), rel=1e-6,
+                                                    abs=1e-6)
     total = sum(losses.values())
     assert total.item() == pytest.approx(
-        (balanced + rebalanced + consistency).item(), abs=1e-6)
+        (balanced + rebalanced + consistency).item(), rel=1e-6, abs=1e-6)
     if epoch == 0:
         assert losses['loss_rebalanced'].item() == 0
 
@@ -290,9 +288,9 @@ def test_preprocessor_errors_name_the_fix():
     pre = GLMCDataPreprocessor(num_classes=5, mean=MEAN, std=STD)
     with pytest.raises(RuntimeError, match="dict\\(type='ClassCountsHook'\\)"):
         pre(data, training=True)
-    with pytest.raises(ValueError, match='num_classes=5 but the training set '
-                       'has 3 classes'):
-        pre.set_class_counts([1, 2, 3])
+    with pytest.raises(ValueError, match='model.data_preprocessor.num_classes'
+                       '=5 but the training set \\(toy\\) has 3 classes'):
+        record_class_counts(small_classifier(), [1, 2, 3], 'toy')
     with pytest.raises(ValueError, match='MultiView'):
         preprocessor()({'inputs': data['inputs'][0],
                         'data_samples': data['data_samples']}, True)
@@ -359,3 +357,38 @@ def test_short_schedules_are_warned_about(epochs, warned):
         logger.removeHandler(handler)
     hits = [m for m in messages if f'max_epochs={epochs}, far below' in m]
     assert len(hits) == int(warned)
+
+
+def test_training_step_equals_the_authors_step():
+    """The whole step (preprocessor, two passes, head) against the authors'
+    mixing and loss on the same network, with the same lam and box."""
+    data, labels = two_view_batch(batch=4, size=32)
+    torch.manual_seed(0)
+    model = small_classifier()
+    record_class_counts(model, COUNTS, 'toy')
+    model.head.alpha = 0.64
+    np.random.seed(5)
+    losses = model.loss(**model.data_preprocessor(data, True))
+    ours = sum(losses.values())
+
+    np.random.seed(5)
+    lam = np.random.beta(1.0, 1.0)
+    box = authors_box((32, 32), lam)
+    mean = torch.tensor(MEAN).view(3, 1, 1)
+    std = torch.tensor(STD).view(3, 1, 1)
+    views = [(torch.stack(view).float() - mean) / std
+             for view in data['inputs']]
+    one_hot = torch.eye(5)[labels]
+    x_g, x_l, t = authors_mix(views[0][:4], views[1][:4], views[0][4:],
+                              views[1][4:], one_hot[:4], one_hot[4:], lam,
+                              box)
+
+    def forward(x):
+        feature = model.neck(model.backbone(x))[-1]
+        z = model.head.projector(feature)
+        return (model.head.fc(feature), model.head.fc_cb(feature), z,
+                model.head.predictor(z))
+
+    theirs = authors_loss(forward(x_g), forward(x_l), t,
+                          authors_label_weights(COUNTS, 1.2), 0.64, 1.0)
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-5)

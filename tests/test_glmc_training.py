@@ -5,6 +5,7 @@ import os.path as osp
 import re
 import sys
 
+import numpy as np
 import pytest
 import torch
 
@@ -56,15 +57,46 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
     # int(40 * 0.1 ** (i / 9)) for i in 0..9
     assert 'class_counts=[40, 30, 23, 18, 14, 11, 8, 6, 5, 4]' in log
 
+    checkpoint = tmp_path / 'work' / 'epoch_2.pth'
+    state = torch.load(checkpoint, weights_only=True)
+    assert state['state_dict']['train_class_counts'].tolist() == [
+        40, 30, 23, 18, 14, 11, 8, 6, 5, 4]
+    # The training data is gone: the counts come from the checkpoint.
     result = run_tool([sys.executable, 'tools/test.py', config,
-                       str(tmp_path / 'work' / 'epoch_2.pth'), '--work-dir',
-                       str(tmp_path / 'test')], md5)
+                       str(checkpoint), '--work-dir', str(tmp_path / 'test'),
+                       '--cfg-options',
+                       f'train_dataloader.dataset.data_root={tmp_path}/gone'],
+                      md5)
     assert result.returncode == 0, result.stderr[-3000:]
-    # LongTailAccuracy, with the training counts found by ClassCountsHook:
-    # classes 0-9 keep 40 ... 4 images, all medium- (20..100) or few-shot.
+    assert 'no recorded training class counts' not in result.stdout
+    # LongTailAccuracy, authors' convention: classes 0-9 keep 40 ... 4
+    # images, 0-2 medium-shot (21..100), 3-9 few-shot (<= 20).
     for key in ('lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'):
         assert re.search(rf"'{key}': [\d.]+", result.stdout), key
     assert "'lt/many'" not in result.stdout
+    per_class = [float(v) for v in re.search(
+        r"'lt/per_class': \[([^\]]*)\]", result.stdout).group(1).split(',')]
+    medium = float(re.search(r"'lt/medium': ([\d.]+)", result.stdout)[1])
+    assert medium == pytest.approx(np.mean(per_class[:3]), abs=1e-3)
+
+
+def test_checkpoint_without_counts_falls_back_to_the_training_set(
+        data, tmp_path):
+    root, md5 = data
+    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
+    train(data, config, tmp_path / 'work', '--cfg-options',
+          'train_cfg.max_epochs=1', 'param_scheduler.T_max=1')
+    state = torch.load(tmp_path / 'work' / 'epoch_1.pth', weights_only=True)
+    del state['state_dict']['train_class_counts']  # as saved before
+    torch.save(state, tmp_path / 'old.pth')
+    result = run_tool([sys.executable, 'tools/test.py', config,
+                       str(tmp_path / 'old.pth'), '--work-dir',
+                       str(tmp_path / 'test')], md5)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert ("no recorded training class counts (a checkpoint saved before "
+            "glmc_mm recorded them in the model): counting the config's "
+            'training set instead') in result.stdout
+    assert re.search(r"'lt/few': [\d.]+", result.stdout)
 
 
 def test_alpha_over_five_epochs_and_after_a_resume(data, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS
 
-from generated_data import write_idx
+from glmc_mm.testing import write_idx
 from glmc_mm.datasets import (CIFAR10LT, CIFAR100LT, FashionMNISTIDX,
                               ImageNetLT, INaturalist2018, LongTailDataset,
                               get_class_counts)

@@ -4,7 +4,6 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmengine.logging import MessageHub
 
 from glmc_mm.evaluation import LongTailAccuracy
 from glmc_mm.visualization import (plot_class_counts, plot_per_class_accuracy,
@@ -59,13 +58,32 @@ def test_top_k_beyond_the_classes_is_skipped():
     assert metrics['lt/top5'] == 100.0
 
 
-def test_counts_come_from_the_message_hub_or_an_error_names_the_hook():
-    hub = MessageHub.get_current_instance()
-    hub.update_info('class_counts', [200, 150, 50, 30, 10])
-    assert evaluate(LongTailAccuracy())['lt/few'] == 0.0
-    hub.update_info('class_counts', None)
+def test_counts_come_from_dataset_meta_or_an_error_names_the_hook():
+    metric = LongTailAccuracy()
+    # what ClassCountsHook gives the evaluator: the test set's metainfo plus
+    # the model's training counts (the test set's own counts are ignored)
+    metric.dataset_meta = {'classes': list('abcde'),
+                           'class_counts': [50] * 5,
+                           'train_class_counts': [200, 150, 50, 30, 10]}
+    metrics = evaluate(metric)
+    assert metrics['lt/few'] == 0.0 and metrics['lt/many'] == 62.5
+    metric = LongTailAccuracy()
+    metric.dataset_meta = {'classes': list('abcde'), 'class_counts': [50] * 5}
     with pytest.raises(RuntimeError, match='ClassCountsHook'):
-        evaluate(LongTailAccuracy())
+        evaluate(metric)
+
+
+@pytest.mark.parametrize('convention,medium,few', [
+    ('standard', (100 + 25 + 0) / 3, None),
+    ('authors', (100 + 25) / 2, 0.0),
+])
+def test_a_class_of_exactly_20_images_follows_the_convention(
+        convention, medium, few):
+    # classes 2, 3, 4: 50, 30 and exactly 20 training images
+    metrics = evaluate(LongTailAccuracy(
+        class_counts=[200, 150, 50, 30, 20], convention=convention))
+    assert metrics['lt/medium'] == pytest.approx(medium)
+    assert metrics.get('lt/few') == few
 
 
 def test_plots_are_written(tmp_path):

@@ -16,3 +16,16 @@ def test_thresholds_are_options():
         [[0], [1], [2]]
     with pytest.raises(ValueError, match='few_threshold=200'):
         shot_groups([1], many_threshold=100, few_threshold=200)
+
+
+def test_authors_convention_puts_exactly_20_in_few():
+    counts = [101, 100, 21, 20, 19]
+    standard = shot_groups(counts)
+    authors = shot_groups(counts, convention='authors')
+    assert standard['medium'].tolist() == [1, 2, 3]
+    assert standard['few'].tolist() == [4]
+    assert authors['medium'].tolist() == [1, 2]
+    assert authors['few'].tolist() == [3, 4]
+    assert authors['many'].tolist() == standard['many'].tolist() == [0]
+    with pytest.raises(ValueError, match="convention must be one of"):
+        shot_groups(counts, convention='liu')

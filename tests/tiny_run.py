@@ -5,14 +5,14 @@ import socket
 import subprocess
 import sys
 
-from generated_data import write_cifar
+from glmc_mm.testing import write_cifar
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TESTS = osp.join(REPO, 'tests')
 
 PLAIN_CONFIG = """
 _base_ = ['mmpretrain::_base_/default_runtime.py']
-custom_imports = dict(imports=['glmc_mm', 'generated_data'],
+custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],
                       allow_failed_imports=False)
 data_root = {data_root!r}
 pipeline = [
@@ -40,6 +40,7 @@ val_dataloader = dict(
     dataset=dict(type='CIFAR10LT', data_root=data_root, split='test',
                  download=False, pipeline=[dict(type='PackInputs')]))
 val_evaluator = dict(type='Accuracy', topk=(1, ))
+model_wrapper_cfg = dict(type='AnyDeviceDistributedDataParallel')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator
 optim_wrapper = dict(
@@ -55,7 +56,7 @@ randomness = dict(seed=0)
 
 GLMC_CONFIG = """
 _base_ = [{base!r}]
-custom_imports = dict(imports=['glmc_mm', 'generated_data'],
+custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],
                       allow_failed_imports=False)
 data_root = {data_root!r}
 train_dataloader = dict(

@@ -1,11 +1,10 @@
-# Cross-entropy baseline, CIFAR-100-LT IF 100 (the reference's CIFAR-100
-# normalisation, as the GLMC config).
-_base_ = ['./ce_resnet32_1xb64-200e_cifar10-lt-if100.py']
+# Plain cross-entropy baseline for GLMC on CIFAR-100-LT IF 100: the same
+# ResNet-32 (width 64), long-tailed subset, schedule and batch size (64), one
+# augmented view, uniform sampling, a linear classifier.
+_base_ = [
+    '../_base_/models/resnet32_cifar.py',
+    '../_base_/datasets/cifar100-lt.py',
+    '../_base_/schedules/glmc_cifar_bs64_200e.py',
+    '../_base_/lt_runtime.py',
+]
 model = dict(head=dict(num_classes=100))
-data_preprocessor = dict(
-    num_classes=100, std=[51.5865, 50.847, 51.255])
-train_dataloader = dict(
-    dataset=dict(type='CIFAR100LT', data_root='data/cifar100'))
-val_dataloader = dict(
-    dataset=dict(type='CIFAR100LT', data_root='data/cifar100'))
-test_dataloader = val_dataloader

@@ -1,8 +1,4 @@
-# GLMC + MaxNorm (GLMC_SPEC section 7), CIFAR-100-LT, IF 10: the GLMC config
+# GLMC + MaxNorm (docs/method.md), CIFAR-100-LT, IF 10: the GLMC config
 # plus projected gradient descent on fc_cb's rows. Updated result 74.28 top-1.
 _base_ = ['./glmc_resnet32_1xb64-200e_cifar100-lt-if10.py']
-custom_hooks = [
-    dict(type='ClassCountsHook'),
-    dict(type='CumulativeLearningHook'),
-    dict(type='MaxNormHook', thresh=0.1),
-]
+custom_hooks = [*_base_.custom_hooks, dict(type='MaxNormHook', thresh=0.1)]

@@ -10,7 +10,7 @@
 _base_ = [
     '../_base_/models/glmc_resnet32_cifar.py',
     '../_base_/datasets/fashion-mnist-lt_glmc.py',
-    '../_base_/schedules/glmc_cifar_bs64_200e.py',
+    '../_base_/schedules/fashion-mnist-lt_bs64_30e.py',
     '../_base_/glmc_runtime.py',
 ]
 model = dict(
@@ -18,10 +18,6 @@ model = dict(
     head=dict(in_channels=64, consistency_loss=dict(loss_weight=1.0)))
 data_preprocessor = dict(label_weighting=1.2)
 train_dataloader = dict(batch_sampler=dict(resample_weighting=0.0))
-optim_wrapper = dict(
-    optimizer=dict(type='SGD', lr=0.05, momentum=0.9, weight_decay=5e-4))
-param_scheduler = dict(T_max=30)
-train_cfg = dict(max_epochs=30, val_interval=10)
 default_hooks = dict(
     logger=dict(interval=10), checkpoint=dict(interval=10, max_keep_ckpts=2))
 randomness = dict(seed=0)

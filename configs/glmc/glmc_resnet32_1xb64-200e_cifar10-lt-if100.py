@@ -1,4 +1,4 @@
-# GLMC, CIFAR-10-LT, imbalance factor 100 (GLMC_SPEC section 6):
+# GLMC, CIFAR-10-LT, imbalance factor 100 (docs/method.md):
 # q = 0.0, p = 1.2, lambda_c = 1. Paper 87.75 / updated 88.50 top-1.
 _base_ = [
     '../_base_/models/glmc_resnet32_cifar.py',

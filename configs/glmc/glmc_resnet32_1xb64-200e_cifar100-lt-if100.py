@@ -1,4 +1,4 @@
-# GLMC, CIFAR-100-LT, IF 100 (GLMC_SPEC section 6): q = 0.0, p = 1.2,
+# GLMC, CIFAR-100-LT, IF 100 (docs/method.md): q = 0.0, p = 1.2,
 # lambda_c = 4. Paper 55.88 / updated 57.97 top-1.
 _base_ = [
     '../_base_/models/glmc_resnet32_cifar.py',

@@ -1,4 +1,4 @@
-# GLMC, ImageNet-LT, ResNeXt-50 32x4d (GLMC_SPEC section 6): q = 0.2,
+# GLMC, ImageNet-LT, ResNeXt-50 32x4d (docs/method.md): q = 0.2,
 # p = 1.0, lambda_c = 10. Paper: many 70.1, medium 52.4, few 30.4, all 56.3.
 _base_ = [
     '../_base_/models/glmc_resnext50_32x4d.py',

@@ -1,15 +1,20 @@
 from .cifar_lt import CIFAR100LT, CIFAR10LT
-from .class_counts import CLASS_COUNTS_KEY, get_class_counts
+from .class_counts import (CLASS_COUNTS_KEY, TRAIN_CLASS_COUNTS_KEY,
+                           LabelCountsMixin, class_counts_from_config,
+                           get_class_counts)
 from .fashion_mnist_idx import FashionMNISTIDX
 from .label_list_dataset import ImageNetLT, INaturalist2018, LabelListDataset
 from .long_tail_dataset import LongTailDataset
 from .long_tail_mixin import LongTailMixin
 from .long_tail_subset import long_tail_class_sizes, long_tail_indices
 from .samplers import RebalancedBatchSampler
+from .transforms import RandomLumaGrayscale
 
 __all__ = [
     'CIFAR10LT', 'CIFAR100LT', 'CLASS_COUNTS_KEY', 'FashionMNISTIDX',
-    'INaturalist2018', 'ImageNetLT', 'LabelListDataset', 'LongTailDataset',
-    'LongTailMixin', 'RebalancedBatchSampler', 'get_class_counts',
+    'INaturalist2018', 'ImageNetLT', 'LabelCountsMixin', 'LabelListDataset',
+    'LongTailDataset', 'LongTailMixin', 'RandomLumaGrayscale',
+    'RebalancedBatchSampler',
+    'TRAIN_CLASS_COUNTS_KEY', 'class_counts_from_config', 'get_class_counts',
     'long_tail_class_sizes', 'long_tail_indices'
 ]

@@ -3,14 +3,15 @@ import os.path as osp
 import warnings
 from typing import List
 
-import numpy as np
 from mmpretrain.datasets import FashionMNIST
 from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
 from mmpretrain.registry import DATASETS
 
+from .class_counts import LabelCountsMixin
+
 
 @DATASETS.register_module()
-class FashionMNISTIDX(FashionMNIST):
+class FashionMNISTIDX(LabelCountsMixin, FashionMNIST):
     """Fashion-MNIST from IDX files already on disk, gzipped or not.
 
     MMPretrain's :class:`FashionMNIST` only trusts files it downloaded
@@ -61,12 +62,8 @@ class FashionMNISTIDX(FashionMNIST):
             raise ValueError(
                 f'FashionMNISTIDX: {files[0][0]} holds {images.shape} images '
                 f'but {files[1][0]} holds {labels.shape} labels')
-        self._gt_labels = labels.astype(np.int64)
+        self._keep_labels(labels)
         return [{
             'img': img,
             'gt_label': int(label)
         } for img, label in zip(images, labels)]
-
-    def get_gt_labels(self) -> np.ndarray:
-        """The label of every image, without decoding the images."""
-        return self._gt_labels.copy()

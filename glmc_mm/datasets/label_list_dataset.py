@@ -1,17 +1,16 @@
 """Datasets given by a ``path label`` text list, validated line by line."""
 from typing import List
 
-import numpy as np
 from mmengine.fileio import get_file_backend, list_from_file
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
 
-from .class_counts import CLASS_COUNTS_KEY, count_labels, log_class_counts
+from .class_counts import LabelCountsMixin
 
 
 @DATASETS.register_module()
-class LabelListDataset(CustomDataset):
+class LabelListDataset(LabelCountsMixin, CustomDataset):
     """A :class:`CustomDataset` read from a ``relative/path.jpg label`` list.
 
     Every line is checked before any image is read: a line that is not
@@ -54,15 +53,9 @@ class LabelListDataset(CustomDataset):
                 'gt_label': label
             })
             labels.append(label)
-        self._gt_labels = np.asarray(labels, dtype=np.int64)
-        counts = count_labels(self._gt_labels, num_classes)
-        self._metainfo[CLASS_COUNTS_KEY] = counts
-        log_class_counts(f'{type(self).__name__}({self.ann_file})', counts)
+        self._keep_labels(labels)
+        self._record_class_counts(f'{type(self).__name__}({self.ann_file})')
         return data_list
-
-    def get_gt_labels(self) -> np.ndarray:
-        """The label of every image, without reading the images."""
-        return self._gt_labels.copy()
 
 
 @DATASETS.register_module()

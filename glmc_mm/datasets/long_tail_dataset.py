@@ -6,12 +6,12 @@ import numpy as np
 from mmengine.dataset import BaseDataset, force_full_init
 from mmpretrain.registry import DATASETS
 
-from .class_counts import CLASS_COUNTS_KEY, count_labels, log_class_counts
+from .class_counts import LabelCountsMixin
 from .long_tail_subset import check_imbalance_factor, long_tail_indices
 
 
 @DATASETS.register_module()
-class LongTailDataset:
+class LongTailDataset(LabelCountsMixin):
     """Subsample any dataset to an exponentially long-tailed profile.
 
     With ``n_max`` the largest class of the wrapped dataset (capped by
@@ -75,24 +75,18 @@ class LongTailDataset:
         keep = long_tail_indices(labels, len(classes), self.imbalance_factor,
                                  self.seed, self.max_per_class, classes)
         self.dataset = self.dataset.get_subset(keep.tolist())
-        self._gt_labels = labels[keep]
-        counts = count_labels(self._gt_labels, len(classes))
-        self._metainfo = {**self.dataset.metainfo, CLASS_COUNTS_KEY: counts}
-        log_class_counts(
+        self._metainfo = self.dataset.metainfo
+        self._keep_labels(labels[keep])
+        self._record_class_counts(
             f'LongTailDataset({type(self.dataset).__name__}, '
             f'imbalance_factor={self.imbalance_factor:g}, seed={self.seed}, '
-            f'max_per_class={self.max_per_class})', counts)
+            f'max_per_class={self.max_per_class})')
         self._fully_initialized = True
 
     @force_full_init
     def get_data_info(self, idx: int) -> dict:
         """The annotation of the ``idx``-th kept image."""
         return self.dataset.get_data_info(idx)
-
-    @force_full_init
-    def get_gt_labels(self) -> np.ndarray:
-        """The label of every kept image, without decoding the images."""
-        return self._gt_labels.copy()
 
     @force_full_init
     def get_cat_ids(self, idx: int) -> list:

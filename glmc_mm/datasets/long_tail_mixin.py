@@ -3,11 +3,11 @@ from typing import List
 
 import numpy as np
 
-from .class_counts import CLASS_COUNTS_KEY, count_labels, log_class_counts
+from .class_counts import LabelCountsMixin
 from .long_tail_subset import check_imbalance_factor, long_tail_indices
 
 
-class LongTailMixin:
+class LongTailMixin(LabelCountsMixin):
     """Subsample the training split of a dataset class to an exponential
     long-tailed profile.
 
@@ -51,15 +51,10 @@ class LongTailMixin:
                                      self.imbalance_factor, self.seed,
                                      self.max_per_class, self.CLASSES)
             data_list = [data_list[i] for i in keep]
-            labels = labels[keep]
-            counts = count_labels(labels, len(self.CLASSES))
-            self._metainfo[CLASS_COUNTS_KEY] = counts
-            log_class_counts(
+            self._keep_labels(labels[keep])
+            self._record_class_counts(
                 f'{type(self).__name__}(split=train, imbalance_factor='
-                f'{self.imbalance_factor:g}, seed={self.seed})', counts)
-        self._gt_labels = labels
+                f'{self.imbalance_factor:g}, seed={self.seed})')
+        else:
+            self._keep_labels(labels)
         return data_list
-
-    def get_gt_labels(self) -> np.ndarray:
-        """The label of every image, without decoding the images."""
-        return self._gt_labels.copy()

@@ -1,4 +1,8 @@
 from .metrics import LongTailAccuracy
-from .shot_groups import SHOT_GROUPS, shot_groups
+from .shot_groups import (CONVENTIONS, SHOT_GROUPS, shot_group_options,
+                          shot_groups)
 
-__all__ = ['LongTailAccuracy', 'SHOT_GROUPS', 'shot_groups']
+__all__ = [
+    'CONVENTIONS', 'LongTailAccuracy', 'SHOT_GROUPS', 'shot_group_options',
+    'shot_groups'
+]

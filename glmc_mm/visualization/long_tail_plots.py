@@ -13,9 +13,10 @@ from ..evaluation import SHOT_GROUPS, shot_groups  # noqa: E402
 GROUP_COLOURS = {'many': '#dbe9f6', 'medium': '#fdebd0', 'few': '#f9d6d5'}
 
 
-def _shade_groups(axis, counts: np.ndarray, order: np.ndarray) -> None:
+def _shade_groups(axis, counts: np.ndarray, order: np.ndarray,
+                  shot_options: Optional[dict]) -> None:
     """Shade the shot groups along classes sorted by decreasing count."""
-    groups = shot_groups(counts)
+    groups = shot_groups(counts, **(shot_options or {}))
     position = {int(c): i for i, c in enumerate(order)}
     for name in SHOT_GROUPS:
         places = sorted(position[int(c)] for c in groups[name])
@@ -25,13 +26,13 @@ def _shade_groups(axis, counts: np.ndarray, order: np.ndarray) -> None:
                          label=f'{name}-shot ({len(places)})')
 
 
-def _class_axes(counts: Sequence[int]) -> tuple:
+def _class_axes(counts: Sequence[int], shot_options: Optional[dict]) -> tuple:
     """A figure whose x axis is the classes by decreasing training count,
     with the shot groups shaded; returns ``(fig, axis, counts, order)``."""
     counts = np.asarray(counts)
     order = np.argsort(-counts, kind='stable')
     fig, axis = plt.subplots(figsize=(8, 4))
-    _shade_groups(axis, counts, order)
+    _shade_groups(axis, counts, order, shot_options)
     return fig, axis, counts, order
 
 
@@ -41,8 +42,10 @@ def _save(fig, out_file: str) -> None:
     plt.close(fig)
 
 
-def plot_class_counts(counts: Sequence[int], out_file: str,
-                      classes: Optional[Sequence[str]] = None) -> None:
+def plot_class_counts(counts: Sequence[int],
+                      out_file: str,
+                      classes: Optional[Sequence[str]] = None,
+                      shot_options: Optional[dict] = None) -> None:
     """Training images per class, sorted, on a log scale, with the shot
     groups shaded.
 
@@ -50,8 +53,10 @@ def plot_class_counts(counts: Sequence[int], out_file: str,
         counts (Sequence[int]): Training images of every class.
         out_file (str): The PNG to write.
         classes (Sequence[str], optional): Class names for the x axis.
+        shot_options (dict, optional): Keyword arguments of
+            :func:`shot_groups` (thresholds, convention).
     """
-    fig, axis, counts, order = _class_axes(counts)
+    fig, axis, counts, order = _class_axes(counts, shot_options)
     axis.bar(np.arange(len(counts)), counts[order], color='#2e6da4',
              zorder=2)
     axis.set_yscale('log')
@@ -76,7 +81,8 @@ def _label_classes(axis, order: np.ndarray,
 def plot_per_class_accuracy(counts: Sequence[int],
                             runs: Dict[str, Sequence[Optional[float]]],
                             out_file: str,
-                            classes: Optional[Sequence[str]] = None) -> None:
+                            classes: Optional[Sequence[str]] = None,
+                            shot_options: Optional[dict] = None) -> None:
     """Per-class test accuracy of one or several runs over the classes
     sorted by decreasing training count, with the shot groups shaded.
 
@@ -85,8 +91,10 @@ def plot_per_class_accuracy(counts: Sequence[int],
         runs (dict): Run name to per-class accuracy in % (None: untested).
         out_file (str): The PNG to write.
         classes (Sequence[str], optional): Class names for the x axis.
+        shot_options (dict, optional): Keyword arguments of
+            :func:`shot_groups` (thresholds, convention).
     """
-    fig, axis, counts, order = _class_axes(counts)
+    fig, axis, counts, order = _class_axes(counts, shot_options)
     width = 0.8 / max(len(runs), 1)
     for k, (name, accuracy) in enumerate(runs.items()):
         values = np.array([np.nan if a is None else a for a in accuracy],

@@ -19,11 +19,10 @@ from typing import Dict, List
 
 import numpy as np
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmpretrain.registry import DATASETS
 
 import glmc_mm  # noqa: F401
-from glmc_mm.datasets import get_class_counts
+from glmc_mm.datasets import class_counts_from_config
+from glmc_mm.evaluation import shot_group_options
 from glmc_mm.utils import latest_test_metrics
 from glmc_mm.visualization import plot_per_class_accuracy
 
@@ -96,9 +95,7 @@ def main() -> None:
     with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
         f.write(table + '\n')
     cfg = Config.fromfile(args.glmc_config)
-    init_default_scope('mmpretrain')
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    counts = get_class_counts(dataset)
+    counts, classes = class_counts_from_config(cfg)
     longest = max(args.epochs)
     plot_per_class_accuracy(
         counts, {
@@ -107,8 +104,8 @@ def main() -> None:
                          for a in r['lt/per_class']]
                         for r in results[(method, longest)]], axis=0)
             for method in configs
-        }, osp.join(args.work_dir, f'per_class_e{longest}.png'),
-        dataset.metainfo['classes'])
+        }, osp.join(args.work_dir, f'per_class_e{longest}.png'), classes,
+        shot_group_options(cfg))
 
 
 if __name__ == '__main__':

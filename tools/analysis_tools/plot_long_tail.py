@@ -13,12 +13,10 @@ import os
 import os.path as osp
 
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmpretrain.registry import DATASETS
 
 import glmc_mm  # noqa: F401  (registers the components)
-from glmc_mm.datasets import get_class_counts
-from glmc_mm.evaluation import SHOT_GROUPS, shot_groups
+from glmc_mm.datasets import class_counts_from_config
+from glmc_mm.evaluation import SHOT_GROUPS, shot_group_options, shot_groups
 from glmc_mm.utils import latest_test_metrics, training_scalars
 from glmc_mm.visualization import (plot_class_counts, plot_per_class_accuracy,
                                    plot_training_curves)
@@ -39,9 +37,9 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def shot_table(name: str, metrics: dict, counts) -> str:
+def shot_table(name: str, metrics: dict, counts, shot_options: dict) -> str:
     """One run's accuracies by shot group."""
-    groups = shot_groups(counts)
+    groups = shot_groups(counts, **shot_options)
     lines = [f'{name}: top-1 {metrics["lt/top1"]:.2f}, mean per-class '
              f'{metrics["lt/mean_class"]:.2f}']
     for group in SHOT_GROUPS:
@@ -56,12 +54,10 @@ def main() -> None:
     args = parse_args()
     os.makedirs(args.out_dir, exist_ok=True)
     cfg = Config.fromfile(args.config)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    counts = get_class_counts(dataset)
-    classes = dataset.metainfo.get('classes')
+    counts, classes = class_counts_from_config(cfg)
+    shot_options = shot_group_options(cfg)
     written = [osp.join(args.out_dir, 'class_counts.png')]
-    plot_class_counts(counts, written[-1], classes)
+    plot_class_counts(counts, written[-1], classes, shot_options)
     runs = {}
     for item in args.runs:
         name, _, work_dir = item.partition('=')
@@ -69,11 +65,12 @@ def main() -> None:
         if metrics is None:
             raise SystemExit(f'--runs {item}: no LongTailAccuracy test '
                              f'results in {work_dir}')
-        print(shot_table(name, metrics, counts))
+        print(shot_table(name, metrics, counts, shot_options))
         runs[name] = metrics['lt/per_class']
     if runs:
         written.append(osp.join(args.out_dir, 'per_class_accuracy.png'))
-        plot_per_class_accuracy(counts, runs, written[-1], classes)
+        plot_per_class_accuracy(counts, runs, written[-1], classes,
+                                shot_options)
     if args.train_dir:
         written.append(osp.join(args.out_dir, 'training_curves.png'))
         plot_training_curves(training_scalars(args.train_dir), written[-1])

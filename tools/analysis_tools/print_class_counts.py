@@ -8,12 +8,10 @@ Example::
 import argparse
 
 from mmengine.config import Config
-from mmengine.registry import init_default_scope
-from mmpretrain.registry import DATASETS
 
 import glmc_mm  # noqa: F401  (registers the components)
-from glmc_mm.datasets import get_class_counts
-from glmc_mm.evaluation import SHOT_GROUPS, shot_groups
+from glmc_mm.datasets import class_counts_from_config
+from glmc_mm.evaluation import SHOT_GROUPS, shot_group_options, shot_groups
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,9 +25,9 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def format_table(classes, counts) -> str:
+def format_table(classes, counts, shot_options: dict) -> str:
     """The class-count table with shot groups and a summary."""
-    groups = shot_groups(counts)
+    groups = shot_groups(counts, **shot_options)
     group_of = {int(c): name for name in SHOT_GROUPS for c in groups[name]}
     width = max(len(str(name)) for name in classes)
     lines = [f'{"label":>5}  {"class":<{width}}  {"images":>7}  group']
@@ -46,11 +44,10 @@ def format_table(classes, counts) -> str:
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
-    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
-    dataset = DATASETS.build(cfg[f'{args.split}_dataloader'].dataset)
-    classes = dataset.metainfo['classes']
+    counts, classes = class_counts_from_config(cfg, args.split)
     print(f'{args.config} ({args.split}):')
-    print(format_table(classes, get_class_counts(dataset)))
+    print(format_table(classes or range(len(counts)), counts,
+                       shot_group_options(cfg)))
 
 
 if __name__ == '__main__':

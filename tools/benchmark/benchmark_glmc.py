@@ -12,9 +12,10 @@ process on generated data in the real formats:
    batch already in memory;
 3. ``plain``: a plain cross-entropy MMPretrain iteration, same backbone
    (NCHW weights) and loader settings, ``2B`` images of one view;
-4. ``authors``: the authors' loop re-stated from GLMC_SPEC.md (two
-   DataLoaders, one with a ``WeightedRandomSampler``, per-sample two-view
-   torchvision transforms, two forward passes, NCHW weights);
+4. ``authors``: the authors' loop (two DataLoaders, one with a
+   ``WeightedRandomSampler``, per-sample two-view torchvision transforms,
+   PyTorch's default collate, NCHW weights) around the authors' step as
+   :mod:`glmc_mm.testing.authors_step` states it;
 5. ``data``: samples/s the GLMC train dataloader delivers with 0, 1, 2
    workers;
 6. peak resident memory of each process.
@@ -44,7 +45,6 @@ import torch
 from mmengine.config import DictAction
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, osp.join(REPO, 'tests'))  # generated data in real formats
 
 SETTINGS = {
     'cifar':
@@ -94,7 +94,7 @@ def median_rate(stamps: List[float], images: int, warmup: int,
 def make_data(setting: str, root: str) -> None:
     """Generated data in the real on-disk formats."""
     if setting == 'cifar':
-        from generated_data import write_cifar
+        from glmc_mm.testing import write_cifar
         write_cifar(root, 'cifar10', 1000, 10, learnable=True)
         return
     import cv2
@@ -120,8 +120,6 @@ def glmc_config(setting: str, root: str, batch: int, workers: int,
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO, SETTINGS[setting]['config']))
     cfg.merge_from_dict(options)
-    cfg.custom_imports = dict(
-        imports=['glmc_mm', 'generated_data'], allow_failed_imports=False)
     loader = cfg.train_dataloader
     loader.batch_size = batch
     loader.num_workers = workers
@@ -197,12 +195,12 @@ def measure_runner(cfg, steps: int) -> List[float]:
 def measure_floor(cfg, steps: int) -> List[float]:
     from mmengine.runner import Runner
     from glmc_mm.datasets import get_class_counts
+    from glmc_mm.models import record_class_counts
     runner = Runner.from_cfg(cfg)
     loader = runner.build_dataloader(cfg.train_dataloader)
     model = runner.model
     model.train()
-    model.data_preprocessor.set_class_counts(
-        get_class_counts(loader.dataset).tolist())
+    record_class_counts(model, get_class_counts(loader.dataset), 'benchmark')
     model.head.alpha = 0.5
     batch = model.data_preprocessor(next(iter(loader)), True)
     optim = runner.build_optim_wrapper(cfg.optim_wrapper)
@@ -215,7 +213,7 @@ def measure_floor(cfg, steps: int) -> List[float]:
 
 
 def measure_authors(cfg, steps: int, setting: str) -> List[float]:
-    """GLMC_SPEC section 2-5 as a plain PyTorch loop, as the authors run it."""
+    """The authors' loop in plain PyTorch around the authors' step."""
     import torch.nn.functional as F
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS, MODELS
@@ -223,6 +221,8 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
     from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
     from torchvision import transforms as T
     from glmc_mm.datasets import get_class_counts
+    from glmc_mm.testing import (authors_box, authors_label_weights,
+                                 authors_loss, authors_mix)
     init_default_scope('mmpretrain')
     source = DATASETS.build(dict(cfg.train_dataloader.dataset, pipeline=[]))
     counts = get_class_counts(source).astype(np.float64)
@@ -268,17 +268,13 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
     head = model.head
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9,
                                 weight_decay=5e-3)
-    w = torch.from_numpy(counts**-1.2 / (counts**-1.2).sum() * len(counts))
-    w = w.float()
+    w = authors_label_weights(counts, pre.label_weighting)
 
     def forward(x):
         feature = model.neck(model.backbone(x))[-1] if model.neck else \
             model.backbone(x)[-1]
         z = head.projector(feature)
         return head.fc(feature), head.fc_cb(feature), z, head.predictor(z)
-
-    def ce(logits, target):
-        return -(target * F.log_softmax(logits, 1)).sum(1).mean()
 
     def batches():
         while True:
@@ -292,20 +288,10 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
         eu = F.one_hot(yu, len(counts)).float()
         er = F.one_hot(yr, len(counts)).float()
         lam = np.random.beta(1.0, 1.0)
-        x_g = lam * u1 + (1 - lam) * r1
-        t = lam * eu + (1 - lam) * er
-        size = u2.shape[-1]
-        cut = int(np.ceil(size * np.sqrt(1 - lam)))
-        cy, cx = np.random.randint(size), np.random.randint(size)
-        y1, y2 = np.clip([cy - cut // 2, cy + cut // 2], 0, size)
-        x1, x2 = np.clip([cx - cut // 2, cx + cut // 2], 0, size)
-        u2[:, :, y1:y2, x1:x2] = r2[:, :, y1:y2, x1:x2]
-        fc_g, cb_g, z_g, p_g = forward(x_g)
-        fc_l, cb_l, z_l, p_l = forward(u2)
-        loss = 0.5 * (ce(fc_g, t) + ce(fc_l, t)) + 0.5 * (
-            ce(cb_g, t * w) + ce(cb_l, t * w)) - (
-                F.cosine_similarity(p_g, z_l.detach()).mean() +
-                F.cosine_similarity(p_l, z_g.detach()).mean())
+        x_g, x_l, t = authors_mix(u1, u2, r1, r2, eu, er, lam,
+                                  authors_box(u2.shape[-2:], lam))
+        loss = authors_loss(forward(x_g), forward(x_l), t, w, 0.5,
+                            head.consistency_loss.loss_weight)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -334,8 +320,10 @@ def measure_data(cfg, workers: int, batches: int) -> float:
 def child(args: argparse.Namespace) -> None:
     """Run one measure in this process and print its figures as JSON."""
     import glmc_mm  # noqa: F401
-    import generated_data  # noqa: F401  (accepts the generated CIFAR)
+    from glmc_mm.testing import register_cifar_md5
     setting = args.setting
+    if setting == 'cifar':
+        register_cifar_md5(osp.join(args.data_root, 'cifar10_md5.json'))
     batch = SETTINGS[setting][
         'gpu_batch' if torch.cuda.is_available() else 'cpu_batch']
     cfg = glmc_config(setting, args.data_root, batch, args.workers,
@@ -379,8 +367,6 @@ def main() -> None:
     for setting in args.settings:
         root = tempfile.mkdtemp()
         make_data(setting, root)
-        env = dict(os.environ, GLMC_TEST_CIFAR_MD5=osp.join(
-            root, 'cifar10_md5.json')) if setting == 'cifar' else None
         figures = {}
         overrides = ['--cfg-options', *(
             f'{k}={v}' for k, v in args.cfg_options.items())
@@ -392,7 +378,7 @@ def main() -> None:
                  '--window-steps', str(args.window_steps), '--warmup',
                  str(args.warmup), '--workers', str(args.workers),
                  *overrides],
-                cwd=REPO, env=env, capture_output=True, text=True)
+                cwd=REPO, capture_output=True, text=True)
             lines = [l for l in out.stdout.splitlines()
                      if l.startswith('RESULT ')]
             if out.returncode or not lines:

@@ -1,12 +1,14 @@
-# CIFAR-100-LT for GLMC: as CIFAR-10-LT, with the reference's CIFAR-100
-# normalisation.
-_base_ = ['./cifar10-lt_glmc.py']
-dataset_type = 'CIFAR100LT'
-data_root = 'data/cifar100'
+# CIFAR-100-LT with GLMC's two streams, as CIFAR-10-LT's.
+_base_ = ['./cifar100-lt.py']
 data_preprocessor = dict(
-    num_classes=100,
-    mean=[125.307, 122.961, 113.8575],
-    std=[51.5865, 50.847, 51.255])
-train_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root))
-test_dataloader = val_dataloader
+    type='GLMCDataPreprocessor',
+    mix_alpha=1.0,
+    label_weighting=1.2,
+    cutmix_correct_lam=False)
+train_dataloader = dict(
+    batch_sampler=dict(type='RebalancedBatchSampler', resample_weighting=0.0),
+    dataset=dict(pipeline=[
+        *_base_.load_pipeline,
+        dict(type='MultiView', num_views=2, transforms=[_base_.view_pipeline]),
+        dict(type='PackInputs'),
+    ]))

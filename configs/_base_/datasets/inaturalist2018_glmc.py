@@ -1,22 +1,14 @@
-# iNaturalist 2018 for GLMC: the published lists (iNaturalist18_train.txt,
-# iNaturalist18_val.txt) under data/inat2018, the ImageNet-LT augmentation
-# with iNaturalist's normalisation, 128 + 128 images per step (8 GPUs x 16).
-_base_ = ['./imagenet-lt_glmc.py']
-dataset_type = 'INaturalist2018'
-data_root = 'data/inat2018'
+# iNaturalist 2018 with GLMC's two streams, as ImageNet-LT's.
+_base_ = ['./inaturalist2018.py']
 data_preprocessor = dict(
-    num_classes=8142,
-    mean=[118.83, 120.105, 96.9],
-    std=[49.725, 49.47, 48.96])
+    type='GLMCDataPreprocessor',
+    mix_alpha=1.0,
+    label_weighting=1.0,
+    cutmix_correct_lam=False)
 train_dataloader = dict(
-    batch_size=16,
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='iNaturalist18_train.txt'))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file='iNaturalist18_val.txt'))
-test_dataloader = val_dataloader
+    batch_sampler=dict(type='RebalancedBatchSampler', resample_weighting=0.2),
+    dataset=dict(pipeline=[
+        *_base_.load_pipeline,
+        dict(type='MultiView', num_views=2, transforms=[_base_.view_pipeline]),
+        dict(type='PackInputs'),
+    ]))

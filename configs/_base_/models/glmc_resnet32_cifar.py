@@ -1,8 +1,8 @@
 # GLMC with the reference's CIFAR ResNet-32 (width 64-128-256, D = 256) and
 # single-linear projection (256 -> 128) and prediction (128 -> 128) heads.
 model = dict(
-    type='GLMCClassifier',  # two B-image passes per step, as the reference
-    channels_last=True,  # NHWC convolutions: ~10 % faster on CPU
+    type='GLMCClassifier',  # two B-image passes per step, as the authors
+    channels_last=True,  # NHWC convolutions (see the README, Speed)
     backbone=dict(type='CIFARResNet', depth=32, base_channels=64),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(

@@ -1,56 +1,78 @@
-"""Hand the training set's class counts to the model, checking the classes."""
+"""Record the training class counts in the model and give them to the
+metrics."""
+from mmengine.evaluator import Evaluator
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-from mmpretrain.registry import DATASETS, HOOKS
+from mmpretrain.registry import HOOKS
 
-from ...datasets import get_class_counts
+from ...datasets import (TRAIN_CLASS_COUNTS_KEY, class_counts_from_config,
+                         get_class_counts)
+from ...models.utils import (attach_class_counts, model_num_classes,
+                             record_class_counts, recorded_class_counts)
 
 
 @HOOKS.register_module()
 class ClassCountsHook(Hook):
-    """Read the training set's per-class counts once, before training.
+    """Keep the training set's per-class counts in the model, and pass them
+    to the evaluator.
 
-    The counts come from :func:`glmc_mm.datasets.get_class_counts` of the
-    train dataloader's dataset. The hook refuses a model whose head or data
-    preprocessor has another number of classes (naming both numbers), then
-    calls ``set_class_counts(counts)`` on the data preprocessor and head
-    where they have it (GLMC's label weights), and records the counts in the
-    message hub's runtime info as ``class_counts``. Before a validation or
-    test run that did not train (``tools/test.py``), it builds the config's
-    training set to record its counts, which :class:`LongTailAccuracy` uses
-    for the shot groups.
+    - ``before_run``: give the model its ``train_class_counts`` buffer
+      (:func:`attach_class_counts`), before any checkpoint is loaded into
+      it, so that ``load_from``, ``--resume`` and ``tools/test.py`` restore
+      the counts a checkpoint holds.
+    - ``before_train``: record the counts of the train dataloader's dataset
+      (:func:`record_class_counts`: checks every ``num_classes`` of the
+      model, fills the buffer, sets the label weights of
+      :class:`GLMCDataPreprocessor` and any other
+      :class:`ClassCountsUser`).
+    - ``before_val`` / ``before_test``: add the recorded counts to the
+      evaluator's ``dataset_meta`` as ``train_class_counts``, where
+      :class:`LongTailAccuracy` reads them. A checkpoint saved before the
+      model recorded its counts has none; the hook then builds the config's
+      training set to count it, and says so in the log.
     """
 
     priority = 'VERY_HIGH'
 
-    def before_train(self, runner) -> None:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        dataset = runner.train_dataloader.dataset
-        counts = get_class_counts(dataset)
-        for name in ('head', 'data_preprocessor'):
-            component = getattr(model, name, None)
-            expected = getattr(component, 'num_classes', None)
-            if expected is not None and expected != len(counts):
-                raise ValueError(
-                    f'model.{name}.num_classes={expected} but the training set '
-                    f'({type(dataset).__name__}) has {len(counts)} classes')
-            if hasattr(component, 'set_class_counts'):
-                component.set_class_counts(counts.tolist())
-        runner.message_hub.update_info('class_counts', counts.tolist())
+    def before_run(self, runner) -> None:
+        model = self._model(runner)
+        num_classes = model_num_classes(model)
+        if num_classes is not None:
+            attach_class_counts(model, num_classes)
 
-    def _record_without_training(self, runner) -> None:
-        if runner.message_hub.get_info('class_counts') is not None:
-            return
-        loader = runner.cfg.get('train_dataloader')
-        if loader is None:
-            return
-        dataset = DATASETS.build(loader['dataset'])
-        runner.message_hub.update_info('class_counts',
-                                       get_class_counts(dataset).tolist())
+    def before_train(self, runner) -> None:
+        dataset = runner.train_dataloader.dataset
+        record_class_counts(
+            self._model(runner), get_class_counts(dataset),
+            type(dataset).__name__)
 
     def before_val(self, runner) -> None:
-        self._record_without_training(runner)
+        self._give_to_metrics(runner, runner.val_loop.evaluator)
 
     def before_test(self, runner) -> None:
-        self._record_without_training(runner)
+        self._give_to_metrics(runner, runner.test_loop.evaluator)
+
+    @staticmethod
+    def _model(runner):
+        return runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+
+    def _give_to_metrics(self, runner, evaluator: Evaluator) -> None:
+        model = self._model(runner)
+        counts = recorded_class_counts(model)
+        if counts is None:
+            if not runner.cfg.get('train_dataloader'):
+                runner.logger.info(
+                    'The model has no recorded training class counts and the '
+                    'config has no train_dataloader to count them from.')
+                return
+            runner.logger.info(
+                'The model has no recorded training class counts (a '
+                'checkpoint saved before glmc_mm recorded them in the model): '
+                "counting the config's training set instead.")
+            counts, _ = class_counts_from_config(runner.cfg)
+            record_class_counts(model, counts, "the config's training set")
+        evaluator.dataset_meta = {
+            **(evaluator.dataset_meta or {}), TRAIN_CLASS_COUNTS_KEY:
+            counts.tolist()
+        }

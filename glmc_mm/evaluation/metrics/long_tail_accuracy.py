@@ -4,9 +4,10 @@ from typing import List, Optional, Sequence
 import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
-from mmengine.logging import MessageHub, MMLogger
+from mmengine.logging import MMLogger
 from mmpretrain.registry import METRICS
 
+from ...datasets import TRAIN_CLASS_COUNTS_KEY
 from ..shot_groups import SHOT_GROUPS, shot_groups
 
 
@@ -17,9 +18,11 @@ class LongTailAccuracy(BaseMetric):
     With ``acc_c`` the accuracy on the test images of class ``c``, a shot
     group's accuracy is the mean of ``acc_c`` over its classes; the groups
     are formed from the TRAINING set's class counts (many-shot
-    ``> many_threshold``, few-shot ``< few_threshold``, medium-shot in
-    between). The counts are read from the message hub's runtime info
-    ``class_counts``, which :class:`ClassCountsHook` fills before training,
+    ``> many_threshold``, few-shot ``< few_threshold`` or, with the
+    authors' convention, ``<= few_threshold``; medium-shot in between, see
+    :func:`shot_groups`). The counts come through MMEngine's
+    ``dataset_meta``, key ``train_class_counts``, which
+    :class:`ClassCountsHook` fills from the model's recorded counts before
     validation and testing, so nobody types them in; ``class_counts`` may
     also be given. A group without classes is left out of the results and
     logged as empty (never reported as 0 or NaN). ``per_class`` (a list,
@@ -32,8 +35,11 @@ class LongTailAccuracy(BaseMetric):
             number of classes are skipped. Defaults to ``(1, 5)``.
         many_threshold (int): Defaults to 100.
         few_threshold (int): Defaults to 20.
+        convention (str): ``'standard'`` (few-shot ``< few_threshold``) or
+            ``'authors'`` (``<= few_threshold``, as GLMC's released
+            evaluation). Defaults to ``'standard'``.
         class_counts (Sequence[int], optional): Training counts; read from
-            the message hub when None.
+            ``dataset_meta`` when None.
         collect_device (str): As :class:`BaseMetric`. Defaults to 'cpu'.
         prefix (str, optional): As :class:`BaseMetric`. Defaults to 'lt'.
     """
@@ -44,6 +50,7 @@ class LongTailAccuracy(BaseMetric):
                  topk: Sequence[int] = (1, 5),
                  many_threshold: int = 100,
                  few_threshold: int = 20,
+                 convention: str = 'standard',
                  class_counts: Optional[Sequence[int]] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
@@ -51,6 +58,8 @@ class LongTailAccuracy(BaseMetric):
         self.topk = tuple(topk)
         self.many_threshold = many_threshold
         self.few_threshold = few_threshold
+        self.convention = convention
+        shot_groups([], many_threshold, few_threshold, convention)  # checks
         self.class_counts = class_counts
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
@@ -63,11 +72,12 @@ class LongTailAccuracy(BaseMetric):
     def _counts(self) -> np.ndarray:
         counts = self.class_counts
         if counts is None:
-            counts = MessageHub.get_current_instance().get_info('class_counts')
+            counts = (self.dataset_meta or {}).get(TRAIN_CLASS_COUNTS_KEY)
         if counts is None:
             raise RuntimeError(
                 'LongTailAccuracy needs the training class counts: add '
-                "dict(type='ClassCountsHook') to custom_hooks or pass "
+                "dict(type='ClassCountsHook') to custom_hooks (it passes the "
+                "model's recorded counts through dataset_meta) or pass "
                 'class_counts=')
         return np.asarray(counts)
 
@@ -92,7 +102,8 @@ class LongTailAccuracy(BaseMetric):
         per_class = np.full(num_classes, np.nan)
         per_class[seen] = hits[seen] / tested[seen] * 100
         metrics['mean_class'] = float(per_class[seen].mean())
-        groups = shot_groups(counts, self.many_threshold, self.few_threshold)
+        groups = shot_groups(counts, self.many_threshold, self.few_threshold,
+                             self.convention)
         for name in SHOT_GROUPS:
             members = [c for c in groups[name] if seen[c]]
             if members:

@@ -6,26 +6,30 @@ from mmpretrain.models import ImageClassifier
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ..utils import attach_class_counts
+
 
 @MODELS.register_module()
 class GLMCClassifier(ImageClassifier):
-    """MMPretrain's :class:`ImageClassifier` with GLMC's training pass.
+    """MMPretrain's :class:`ImageClassifier` with GLMC's training pass
+    (Du et al., CVPR 2023; ``docs/method.md``).
 
     Any backbone and neck that ``ImageClassifier`` builds work. In training
     the input is ``cat([x_g, x_l])`` from :class:`GLMCDataPreprocessor`; as in
-    the reference, the MixUp and the CutMix batch go through the network as
-    two separate passes of ``B`` images, so BatchNorm statistics are per
-    pass. A single fused pass of ``2B`` images was measured slower on CPU
-    (0.81-0.89x the speed at ResNet-32 width 64, 0.91-0.92x at width 16), so
-    it is not offered. Inference is ``ImageClassifier``'s.
+    the authors' code, the MixUp and the CutMix batch go through the network
+    as two separate passes of ``B`` images, so BatchNorm statistics are per
+    pass (one fused pass of ``2B`` images is not offered: it was slower on
+    CPU, see the README). Inference is ``ImageClassifier``'s. The model
+    carries the persistent buffer ``train_class_counts``
+    (:mod:`glmc_mm.models.utils.train_class_counts`), so checkpoints hold
+    the training class counts.
 
     Args:
         channels_last (bool): Store every 4-D weight in the channels-last
             memory format, so convolutions run in NHWC (oneDNN on CPU,
             cuDNN on GPU) and pass it on to their outputs; the inputs stay
-            NCHW. Same results up to float rounding; ResNet-32 (width 64)
-            and ResNeXt-50 train about 10 % faster on CPU. It is applied
-            here, before a distributed wrapper sees the parameters.
+            NCHW. Same results up to float rounding. It is applied here,
+            before a distributed wrapper sees the parameters.
             Defaults to False.
         **kwargs: Arguments of :class:`ImageClassifier`; ``data_preprocessor``
             defaults to :class:`GLMCDataPreprocessor`.
@@ -40,6 +44,7 @@ class GLMCClassifier(ImageClassifier):
             data_preprocessor = dict(data_preprocessor or {})
             data_preprocessor.setdefault('type', 'GLMCDataPreprocessor')
         super().__init__(*args, data_preprocessor=data_preprocessor, **kwargs)
+        attach_class_counts(self, self.head.num_classes)
         if channels_last:
             self.to(memory_format=torch.channels_last)
 

@@ -34,13 +34,14 @@ def build_mlp(in_channels: int, out_channels: int, num_layers: int,
 
 @MODELS.register_module()
 class GLMCHead(ClsHead):
-    """The GLMC head (Du et al., CVPR 2023) on a pooled feature ``f``.
+    """The GLMC head (Du et al., CVPR 2023; ``docs/method.md``) on a pooled
+    feature ``f``.
 
     ``fc`` is the conventional classifier and ``fc_cb`` the re-balanced one
     (both ``D -> C``); the projector ``z = g(f)`` and the predictor
     ``p = h(z)`` feed the consistency loss. For the ``2B`` rows of a
     training batch (``x_g`` then ``x_l``, from
-    :class:`GLMCDataPreprocessor`), the loss is GLMC_SPEC section 5:
+    :class:`GLMCDataPreprocessor`), the loss is
 
     .. math::
         L = \\alpha [CE(fc_g, t_g) + CE(fc_l, t_l)]
@@ -56,7 +57,7 @@ class GLMCHead(ClsHead):
         num_classes (int): ``C``.
         in_channels (int): ``D``.
         proj_channels (int): Output of the projector. Defaults to 128
-            (the reference's CIFAR ResNets; 256 for ResNeXt-50).
+            (the authors' CIFAR ResNets; 256 for ResNeXt-50).
         pred_channels (int, optional): Output of the predictor. Defaults to
             ``proj_channels``.
         proj_layers (int): Linear layers of the projector. Defaults to 1.
@@ -66,10 +67,10 @@ class GLMCHead(ClsHead):
             ``CrossEntropyLoss(use_soft=True)``.
         consistency_loss (dict): Defaults to
             ``GLMCConsistencyLoss(loss_weight=1.0)`` (``lambda_c``).
-        predict_with (str): ``'fc_cb'`` (the reference), ``'fc'`` or
+        predict_with (str): ``'fc_cb'`` (the authors'), ``'fc'`` or
             ``'sum'`` of both logits. Defaults to ``'fc_cb'``.
-        init_cfg (dict | list): Defaults to Kaiming-normal linear weights,
-            as the reference.
+        init_cfg (dict | list): Defaults to Kaiming-normal linear weights
+            and PyTorch's default uniform biases, as the authors' code.
     """
 
     PREDICTORS = ('fc_cb', 'fc', 'sum')
@@ -86,8 +87,10 @@ class GLMCHead(ClsHead):
                  consistency_loss: dict = dict(
                      type='GLMCConsistencyLoss', loss_weight=1.0),
                  predict_with: str = 'fc_cb',
-                 init_cfg: Union[dict, list] = dict(
-                     type='Kaiming', layer='Linear', mode='fan_in'),
+                 init_cfg: Union[dict, list] = [
+                     dict(type='Kaiming', layer='Linear', mode='fan_in'),
+                     dict(type='TorchDefaultBias', layer='Linear')
+                 ],
                  **kwargs) -> None:
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
         if num_classes <= 0:

@@ -8,10 +8,11 @@ from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
 
 from .glmc_cutmix import GLMCCutMix
+from .train_class_counts import ClassCountsUser
 
 
 @MODELS.register_module()
-class GLMCDataPreprocessor(ClsDataPreprocessor):
+class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
     """Build GLMC's mixed training batch; behave as
     :class:`ClsDataPreprocessor` at validation and test.
 
@@ -19,7 +20,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
     samples (``B`` uniform ``U``, then ``B`` re-balanced ``R``), each with two
     views from ``MultiView``, collated by ``default_collate`` (one stacked
     tensor per view, the fast path) or ``pseudo_collate``. One
-    ``lam ~ Beta(a, a)`` per iteration gives (GLMC_SPEC section 3)
+    ``lam ~ Beta(a, a)`` per iteration gives (Du et al., CVPR 2023;
+    ``docs/method.md``)
 
     .. math::
         x_g = \\lambda U_1 + (1 - \\lambda) R_1, \\qquad
@@ -67,16 +69,13 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
             self.set_class_counts([1] * self.num_classes)
 
     def set_class_counts(self, class_counts: Sequence[int]) -> None:
-        """Set the label weights ``w`` from the training class counts.
+        """Set the label weights ``w`` from the training class counts
+        (:func:`record_class_counts` calls it when training starts).
 
         Args:
             class_counts (Sequence[int]): Training images of every class.
         """
         counts = torch.as_tensor(class_counts, dtype=torch.float64)
-        if counts.numel() != self.num_classes:
-            raise ValueError(
-                f'GLMCDataPreprocessor has num_classes={self.num_classes} but '
-                f'the training set has {counts.numel()} classes')
         if (counts <= 0).any():
             raise ValueError('every class needs a positive training count, got '
                              f'class_counts={counts.long().tolist()}')
@@ -120,7 +119,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor):
         if self.label_weights is None:
             raise RuntimeError(
                 'GLMCDataPreprocessor has no class counts for its label '
-                "weights: add dict(type='ClassCountsHook') to custom_hooks")
+                "weights: add dict(type='ClassCountsHook') to custom_hooks "
+                '(it records the training counts when training starts)')
         return self.label_weights
 
     def mix(self, images: torch.Tensor, labels: torch.Tensor, lam: float,

@@ -1,11 +1,10 @@
-"""Datasets written by the tests in the real on-disk formats.
+"""Small datasets written in the real on-disk formats, for the tests and
+the benchmarks (CIFAR and ImageNet cannot be downloaded everywhere).
 
 MMPretrain's CIFAR classes verify the md5 of the files they read. The real
 files' checksums are class attributes; :func:`register_cifar_md5` swaps in
-the checksums of generated files, so the real check still runs. Only the
-tests call it (in a subprocess: ``custom_imports`` of this module with
-``GLMC_TEST_CIFAR_MD5`` naming the JSON that :func:`write_cifar` wrote), so
-no user meets it by accident.
+the checksums of generated files, so the real check still runs. Nothing
+calls it on import: a test or a benchmark calls it for the files it wrote.
 """
 import gzip
 import hashlib
@@ -101,6 +100,30 @@ def write_idx(root: str, prefix: str, images: np.ndarray,
         f.write(struct.pack('>II', 0x801, n) + labels.astype(np.uint8).tobytes())
 
 
-if os.environ.get('GLMC_TEST_CIFAR_MD5'):
-    for path in os.environ['GLMC_TEST_CIFAR_MD5'].split(os.pathsep):
-        register_cifar_md5(path)
+
+def write_jpeg_list(root: str,
+                    num_images: int = 96,
+                    num_classes: int = 10,
+                    size: tuple = (256, 320),
+                    seed: int = 0) -> str:
+    """Write random JPEGs under ``root/train/<label>/`` and a
+    ``relative/path.JPEG label`` list, ``root/train.txt``: every class
+    present, then a long tail. Returns the list's path.
+    """
+    import cv2
+    rng = np.random.default_rng(seed)
+    labels = list(range(num_classes)) + [
+        min(int(rng.exponential(2.0)), num_classes - 1)
+        for _ in range(num_images - num_classes)
+    ]
+    lines = []
+    for index, label in enumerate(labels):
+        path = f'train/{label}/{index}.JPEG'
+        os.makedirs(osp.join(root, osp.dirname(path)), exist_ok=True)
+        cv2.imwrite(osp.join(root, path),
+                    rng.integers(0, 256, (*size, 3), dtype=np.uint8))
+        lines.append(f'{path} {label}')
+    list_path = osp.join(root, 'train.txt')
+    with open(list_path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    return list_path

@@ -22,11 +22,13 @@ source key must land on one of its keys, otherwise nothing is written. The
 data preprocessor's buffers (``mean``, ``std``, ``label_weights``) are
 non-persistent, so they are not in ``state_dict()`` and come from the config
 at test time; any persistent key the converter cannot provide is reported as
-missing.
+missing. The authors' checkpoints hold no training class counts, so the
+model's ``train_class_counts`` buffer is written as zeros ("not recorded"):
+``tools/test.py`` then counts the config's training set for the shot groups.
 
 Example::
 
-    python tools/convert_official_checkpoint.py \\
+    python tools/model_converters/glmc_to_mmpretrain.py \\
         cifar10_imb0.01_best.pth.tar glmc_resnet32_cifar10-lt-if100.pth \\
         --config configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py
 """
@@ -44,6 +46,7 @@ from mmpretrain.registry import MODELS
 
 import glmc_mm  # noqa: F401  (registers the components, applies compat)
 from glmc_mm.compat import UnsafeCheckpointError, load_from_local
+from glmc_mm.datasets import TRAIN_CLASS_COUNTS_KEY
 
 # The authors' head modules and their names in GLMCHead; every other key
 # belongs to the backbone.
@@ -258,11 +261,17 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
             f'Refused: {args.src} holds a {layout} of the {family} layout, '
             f'but the backbone of {args.config} ({backbone}) takes the '
             f'{BACKBONE_LAYOUTS[backbone]} layout')
-    state_dict = convert_state_dict(source['state_dict'], model.state_dict())
+    expected = model.state_dict()
+    # The authors' checkpoints hold no class counts: the converted one keeps
+    # ours at zeros ("not recorded"), and testing counts the training set.
+    not_recorded = expected.pop(TRAIN_CLASS_COUNTS_KEY)
+    state_dict = convert_state_dict(source['state_dict'], expected)
     best_acc1 = float(source['best_acc1'])
     save_atomically(
         {
-            'state_dict': state_dict,
+            'state_dict': {
+                **state_dict, TRAIN_CLASS_COUNTS_KEY: not_recorded
+            },
             'meta': {
                 'epoch': int(source['epoch']),
                 'best_acc1': best_acc1,

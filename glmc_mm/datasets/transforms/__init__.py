@@ -1,0 +1,3 @@
+from .random_luma_grayscale import RandomLumaGrayscale
+
+__all__ = ['RandomLumaGrayscale']
