@@ -79,7 +79,9 @@ def load_from_local(filename: str, map_location=None) -> dict:
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
+        raise FileNotFoundError(
+            f'checkpoint {filename} can not be found (the file named by '
+            'load_from, --resume or an init_cfg checkpoint=)')
     try:
         return torch.load(
             filename, map_location=map_location, weights_only=True)

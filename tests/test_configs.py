@@ -60,9 +60,120 @@ TABLE.update({
 })
 
 
+# The baselines and GLMC variants of each setting: the GLMC config they are
+# compared with, their head and loss, and their extra hook.
+SETTINGS = {
+    'resnet32_1xb64-200e_cifar10-lt-if100':
+    'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py',
+    'resnet32_1xb64-200e_cifar100-lt-if100':
+    'glmc_resnet32_1xb64-200e_cifar100-lt-if100.py',
+    'resnet32-w16_1xb64-30e_fashion-mnist-lt':
+    'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py',
+    'resnext50-32x4d_8xb15-135e_imagenet-lt':
+    'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
+}
+RECIPES = {
+    'ce-mixup': ('LinearClsHead', 'CrossEntropyLoss', 'Mixup', None),
+    'ce-cutmix': ('LinearClsHead', 'CrossEntropyLoss', 'CutMix', None),
+    'bs': ('LinearClsHead', 'BalancedSoftmaxLoss', None, None),
+    'ldam-drw': ('NormLinearClsHead', 'LDAMLoss', None,
+                 'DeferredReweightingHook'),
+    'crt': ('LinearClsHead', 'CrossEntropyLoss', None, None),
+    'glmc-bs': ('GLMCHead', 'CrossEntropyLoss', None, None),
+}
+BASELINES = {}
+for setting, glmc in SETTINGS.items():
+    for recipe in RECIPES:
+        name = f'{recipe}_{setting}.py'
+        if recipe == 'crt':
+            name = name.replace('-200e_', '-10e_').replace('-135e_', '-10e_')
+            name = name.replace('-30e_', '-10e_')
+        BASELINES[name] = (glmc, recipe)
+BASELINES['ce_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
+    'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'ce')
+BASELINES['glmc-maxnorm_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
+    'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-maxnorm')
+
+
 def test_every_config_is_in_the_table():
     on_disk = {osp.basename(p) for p in glob.glob(osp.join(CONFIGS, '*.py'))}
-    assert on_disk == set(TABLE)
+    assert on_disk == set(TABLE) | set(BASELINES)
+    assert not set(TABLE) & set(BASELINES)
+
+
+@pytest.mark.parametrize('name', sorted(BASELINES))
+def test_baseline_shares_the_setting_of_its_glmc_config(name):
+    glmc_name, recipe = BASELINES[name]
+    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    glmc = Config.fromfile(osp.join(CONFIGS, glmc_name))
+    # same backbone, data, batch, optimizer, evaluation
+    assert cfg.model.backbone.type == glmc.model.backbone.type
+    for key in ('depth', 'base_channels', 'in_channels', 'groups'):
+        assert cfg.model.backbone.get(key) == glmc.model.backbone.get(key)
+    dataset, reference = cfg.train_dataloader.dataset, \
+        glmc.train_dataloader.dataset
+    for key in ('type', 'data_root', 'imbalance_factor', 'max_per_class',
+                'seed', 'ann_file'):
+        assert dataset.get(key) == reference.get(key), key
+    assert cfg.train_dataloader.batch_size == glmc.train_dataloader.batch_size
+    assert cfg.optim_wrapper.optimizer == glmc.optim_wrapper.optimizer
+    assert cfg.val_evaluator == glmc.val_evaluator
+    assert cfg.data_preprocessor.mean == glmc.data_preprocessor.mean
+    assert cfg.data_preprocessor.std == glmc.data_preprocessor.std
+    hooks = [h.type for h in cfg.custom_hooks]
+    if recipe.startswith('glmc'):
+        assert cfg.model.type == 'GLMCClassifier'
+        assert hooks[:2] == ['ClassCountsHook', 'CumulativeLearningHook']
+        assert ('MaxNormHook' in hooks) == (recipe == 'glmc-maxnorm')
+        if recipe == 'glmc-bs':
+            assert cfg.model.head.rebalanced_loss == dict(
+                type='BalancedSoftmaxLoss', tau=1.0, use_soft=True)
+        return
+    assert cfg.model.type == 'ImageClassifier'
+    assert cfg.data_preprocessor.get('type') is None  # MMPretrain's
+    views = [t for t in dataset.get('dataset', dataset).pipeline
+             if t.type == 'MultiView']
+    assert not views
+    if recipe == 'ce':
+        assert hooks == ['ClassCountsHook']
+        return
+    head, loss, augment, hook = RECIPES[recipe]
+    assert (cfg.model.head.type, cfg.model.head.loss.type) == (head, loss)
+    augments = cfg.model.get('train_cfg', {}).get('augments')
+    assert (augments or {}).get('type') == augment
+    if augment:
+        assert augments.alpha == 1.0 and cfg.model.head.loss.use_soft
+    assert hooks == ['ClassCountsHook', *([hook] if hook else [])]
+    if recipe == 'crt':
+        # stage 2: the CE checkpoint's backbone, frozen, class-balanced
+        init = cfg.model.backbone.init_cfg
+        assert (init.type, init.prefix) == ('Pretrained', 'backbone.')
+        assert init.checkpoint.startswith(
+            'work_dirs/' + name.replace('crt_', 'ce_').split('-10e_')[0])
+        assert cfg.model.backbone.norm_eval
+        assert cfg.train_dataloader.batch_sampler == dict(
+            type='RebalancedBatchSampler', resample_weighting=1.0,
+            with_uniform=False)
+        assert cfg.train_cfg.max_epochs == 10
+        return
+    assert cfg.train_cfg.max_epochs == glmc.train_cfg.max_epochs
+    assert cfg.param_scheduler == glmc.param_scheduler
+    if hook:  # DRW at 80 % of the schedule, as 160 of 200
+        drw = cfg.custom_hooks[1]
+        assert drw.start_epoch == round(0.8 * cfg.train_cfg.max_epochs)
+        assert drw.beta == 0.9999
+        assert (cfg.model.head.loss.max_margin,
+                cfg.model.head.loss.scale) == (0.5, 30.0)
+
+
+@pytest.mark.parametrize('name', sorted(BASELINES))
+def test_baseline_builds_its_model(name):
+    cfg = Config.fromfile(osp.join(CONFIGS, name))
+    if cfg.model.backbone.get('init_cfg', {}).get('type') == 'Pretrained':
+        cfg.model.backbone.init_cfg = None  # no CE checkpoint here
+    model = MODELS.build(dict(cfg.model,
+                              data_preprocessor=cfg.data_preprocessor))
+    assert model.head.num_classes == cfg.data_preprocessor.num_classes
 
 
 @pytest.mark.parametrize('name', sorted(TABLE))

@@ -130,3 +130,17 @@ def test_dataloader_with_workers_gives_two_views_of_both_streams(cifar10_lt):
     first = next(iter(serial))
     assert [int(s.gt_label) for s in first['data_samples']] == \
         labels[batch_indices].tolist()
+
+
+def test_class_balanced_batches_alone_for_classifier_retraining(cifar10_lt):
+    """``with_uniform=False, q=1``: cRT's class-balanced sampling."""
+    sampler = DefaultSampler(cifar10_lt, shuffle=True, seed=3)
+    paired = list(RebalancedBatchSampler(sampler, 64, resample_weighting=1.0))
+    alone = list(RebalancedBatchSampler(sampler, 64, resample_weighting=1.0,
+                                        with_uniform=False))
+    assert len(alone) == len(paired) == 194  # ceil(12406 / 64)
+    # the same re-balanced draw, without the uniform half
+    assert alone == [batch[len(batch) // 2:] for batch in paired]
+    drawn = cifar10_lt.get_gt_labels()[np.concatenate(alone)]
+    observed = np.bincount(drawn, minlength=10).astype(np.float64)
+    assert chi_square(observed, np.full(10, 0.1)) < CHI2_9DF_999

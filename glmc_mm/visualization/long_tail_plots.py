@@ -138,3 +138,31 @@ def plot_training_curves(records: List[dict], out_file: str) -> None:
     bottom.set_xlabel('iteration')
     bottom.legend(fontsize=8)
     _save(fig, out_file)
+
+
+def plot_shot_group_accuracy(groups: Dict[str, Dict[str, tuple]],
+                             out_file: str) -> None:
+    """Many / medium / few-shot accuracy of several methods as grouped bars,
+    with the spread over seeds as error bars.
+
+    Args:
+        groups (dict): Method name to ``{group: (mean, std)}`` in %, for the
+            groups of :data:`SHOT_GROUPS` that have classes.
+        out_file (str): The PNG to write.
+    """
+    fig, axis = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(len(groups), 1)
+    for k, (name, values) in enumerate(groups.items()):
+        present = [i for i, g in enumerate(SHOT_GROUPS) if g in values]
+        axis.bar([i - 0.4 + width * (k + 0.5) for i in present],
+                 [values[SHOT_GROUPS[i]][0] for i in present],
+                 yerr=[values[SHOT_GROUPS[i]][1] for i in present],
+                 width=width, label=name, capsize=2, zorder=2)
+    axis.set_xticks(range(len(SHOT_GROUPS)))
+    axis.set_xticklabels([f'{g}-shot' for g in SHOT_GROUPS])
+    axis.set_ylim(0, 100)
+    axis.set_ylabel('test accuracy (%), mean over seeds')
+    axis.grid(axis='y', alpha=0.3, zorder=0)
+    axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.2), ncol=4,
+                fontsize=8)
+    _save(fig, out_file)

@@ -31,6 +31,11 @@ class RebalancedBatchSampler(Sampler):
     number of workers (indices are drawn in the main process), and a run
     (or a resumed run) with the same seed draws the same samples.
 
+    With ``with_uniform=False`` each batch holds only the ``b`` re-balanced
+    indices (an epoch still has ``len(sampler) / batch_size`` batches):
+    with ``q = 1`` that is class-balanced sampling, e.g. for the classifier
+    re-training of cRT (Kang et al., ICLR 2020).
+
     Use it as MMEngine's ``batch_sampler`` (the batch size stays the
     dataloader's)::
 
@@ -48,13 +53,16 @@ class RebalancedBatchSampler(Sampler):
         resample_weighting (float): ``q >= 0``. Defaults to 0.
         drop_last (bool): Drop the last incomplete uniform batch.
             Defaults to False.
+        with_uniform (bool): Put the uniform indices in each batch before
+            the re-balanced ones. Defaults to True (GLMC's two streams).
     """
 
     def __init__(self,
                  sampler: Sampler,
                  batch_size: int,
                  resample_weighting: float = 0.0,
-                 drop_last: bool = False) -> None:
+                 drop_last: bool = False,
+                 with_uniform: bool = True) -> None:
         if (isinstance(batch_size, bool) or not isinstance(batch_size, int)
                 or batch_size < 1):
             raise ValueError('RebalancedBatchSampler: batch_size must be a '
@@ -69,6 +77,7 @@ class RebalancedBatchSampler(Sampler):
         self.batch_size = batch_size
         self.resample_weighting = float(resample_weighting)
         self.drop_last = drop_last
+        self.with_uniform = with_uniform
         dataset = sampler.dataset
         counts = get_class_counts(dataset).astype(np.float64)
         labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
@@ -99,11 +108,14 @@ class RebalancedBatchSampler(Sampler):
         for index in self.sampler:
             batch.append(index)
             if len(batch) == self.batch_size:
-                yield batch + drawn[start:start + len(batch)]
+                yield self._pair(batch, drawn[start:start + len(batch)])
                 start += len(batch)
                 batch = []
         if batch and not self.drop_last:
-            yield batch + drawn[start:start + len(batch)]
+            yield self._pair(batch, drawn[start:start + len(batch)])
+
+    def _pair(self, uniform: List[int], rebalanced: List[int]) -> List[int]:
+        return uniform + rebalanced if self.with_uniform else rebalanced
 
     def __len__(self) -> int:
         if self.drop_last:

@@ -71,6 +71,12 @@ class CIFARResNet(BaseModule):
         base_channels (int): Width ``w`` of the first stage. Defaults to 64.
         in_channels (int): Input image channels. Defaults to 3.
         out_indices (Sequence[int]): Stages to return. Defaults to ``(2, )``.
+        frozen_stages (int): As MMPretrain's ``ResNet``: the stem and the
+            first ``frozen_stages`` stages stop learning and stay in eval
+            mode (-1: none, 3: the whole backbone, e.g. for cRT).
+            Defaults to -1.
+        norm_eval (bool): Keep every BatchNorm in eval mode while training,
+            so its running statistics stay as loaded. Defaults to False.
         init_cfg (dict | list, optional): Initialisation config.
     """
 
@@ -79,15 +85,23 @@ class CIFARResNet(BaseModule):
                  base_channels: int = 64,
                  in_channels: int = 3,
                  out_indices: Tuple[int, ...] = (2, ),
+                 frozen_stages: int = -1,
+                 norm_eval: bool = False,
                  init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
                            dict(type='Constant', layer='BatchNorm2d', val=1))):
-        super().__init__(init_cfg=list(init_cfg) if init_cfg else None)
+        super().__init__(init_cfg=list(init_cfg)
+                         if isinstance(init_cfg, tuple) else init_cfg)
         if depth < 8 or (depth - 2) % 6:
             raise ValueError(f'CIFARResNet: depth must be 6n + 2 (20, 32, 44, '
                              f'56, 110, ...), got {depth}')
         if any(i not in (0, 1, 2) for i in out_indices):
             raise ValueError(f'CIFARResNet: out_indices must be in (0, 1, 2), '
                              f'got {out_indices}')
+        if frozen_stages not in (-1, 0, 1, 2, 3):
+            raise ValueError('CIFARResNet: frozen_stages must be -1 (none) to '
+                             f'3 (all), got {frozen_stages!r}')
+        self.frozen_stages = frozen_stages
+        self.norm_eval = norm_eval
         blocks = (depth - 2) // 6
         self.out_indices = tuple(out_indices)
         self.conv1 = nn.Conv2d(in_channels, base_channels, 3, 1, 1, bias=False)
@@ -102,6 +116,32 @@ class CIFARResNet(BaseModule):
                 channels = width
             self.add_module(f'layer{stage + 1}', nn.Sequential(*layers))
         self.out_channels = channels
+        self._freeze_stages()
+
+    def _frozen_modules(self) -> list:
+        if self.frozen_stages < 0:
+            return []
+        return [self.conv1, self.bn1] + [
+            getattr(self, f'layer{stage}')
+            for stage in range(1, self.frozen_stages + 1)
+        ]
+
+    def _freeze_stages(self) -> None:
+        for module in self._frozen_modules():
+            module.eval()
+            for param in module.parameters():
+                param.requires_grad = False
+
+    def train(self, mode: bool = True) -> 'CIFARResNet':
+        """Set the mode, keeping frozen stages (and, with ``norm_eval``,
+        every BatchNorm) in eval mode."""
+        super().train(mode)
+        self._freeze_stages()
+        if mode and self.norm_eval:
+            for module in self.modules():
+                if isinstance(module, nn.modules.batchnorm._BatchNorm):
+                    module.eval()
+        return self
 
     def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, ...]:
         x = F.relu(self.bn1(self.conv1(x)))

@@ -53,6 +53,11 @@ class GLMCHead(ClsHead):
     cumulative coefficient ``alpha`` is set by
     :class:`CumulativeLearningHook`. Prediction uses ``fc_cb``.
 
+    "GLMC + BS" (``rebalanced_loss=dict(type='BalancedSoftmaxLoss',
+    use_soft=True)``) trains ``fc_cb`` with Balanced Softmax on the plain
+    mixed targets, ``CE(cb + log pi, t)``, in place of the label-weighted
+    ``CE(cb, s)``; everything else stays GLMC.
+
     Args:
         num_classes (int): ``C``.
         in_channels (int): ``D``.
@@ -67,6 +72,9 @@ class GLMCHead(ClsHead):
             ``CrossEntropyLoss(use_soft=True)``.
         consistency_loss (dict): Defaults to
             ``GLMCConsistencyLoss(loss_weight=1.0)`` (``lambda_c``).
+        rebalanced_loss (dict, optional): A loss of ``fc_cb``'s logits and
+            the plain soft targets ``t`` that replaces ``loss`` on the
+            label-weighted targets ``s``. Defaults to None (GLMC).
         predict_with (str): ``'fc_cb'`` (the authors'), ``'fc'`` or
             ``'sum'`` of both logits. Defaults to ``'fc_cb'``.
         init_cfg (dict | list): Defaults to Kaiming-normal linear weights
@@ -86,6 +94,7 @@ class GLMCHead(ClsHead):
                  loss: dict = dict(type='CrossEntropyLoss', use_soft=True),
                  consistency_loss: dict = dict(
                      type='GLMCConsistencyLoss', loss_weight=1.0),
+                 rebalanced_loss: Optional[dict] = None,
                  predict_with: str = 'fc_cb',
                  init_cfg: Union[dict, list] = [
                      dict(type='Kaiming', layer='Linear', mode='fan_in'),
@@ -110,6 +119,8 @@ class GLMCHead(ClsHead):
         self.predictor = build_mlp(proj_channels, pred_channels, pred_layers,
                                    hidden_channels)
         self.consistency_loss = MODELS.build(consistency_loss)
+        self.rebalanced_loss = MODELS.build(
+            rebalanced_loss) if rebalanced_loss else None
         self.alpha: Optional[float] = None
 
     def forward(self, feats: Tuple[torch.Tensor]) -> torch.Tensor:
@@ -149,8 +160,10 @@ class GLMCHead(ClsHead):
             'loss_balanced':
             2 * self.alpha * self.loss_module(logits, targets, **kwargs),
             'loss_rebalanced':
-            2 * (1 - self.alpha) * self.loss_module(logits_cb, weighted,
-                                                    **kwargs),
+            2 * (1 - self.alpha) * (
+                self.loss_module(logits_cb, weighted, **kwargs)
+                if self.rebalanced_loss is None else self.rebalanced_loss(
+                    logits_cb, targets, **kwargs)),
             'loss_consistency':
             self.consistency_loss(pred_global, proj_global, pred_local,
                                   proj_local),

@@ -1,3 +1,5 @@
+from .balanced_softmax_loss import BalancedSoftmaxLoss
 from .glmc_consistency_loss import GLMCConsistencyLoss
+from .ldam_loss import LDAMLoss
 
-__all__ = ['GLMCConsistencyLoss']
+__all__ = ['BalancedSoftmaxLoss', 'GLMCConsistencyLoss', 'LDAMLoss']

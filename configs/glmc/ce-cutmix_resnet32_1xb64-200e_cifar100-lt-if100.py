@@ -1,0 +1,6 @@
+# CE + CutMix (Yun et al., ICCV 2019) on CIFAR-100-LT IF 100, as on
+# CIFAR-10-LT (the config of the same name), on the CIFAR-100-LT baseline.
+_base_ = ['./ce_resnet32_1xb64-200e_cifar100-lt-if100.py']
+model = dict(
+    head=dict(loss=dict(type='CrossEntropyLoss', use_soft=True)),
+    train_cfg=dict(augments=dict(type='CutMix', alpha=1.0)))

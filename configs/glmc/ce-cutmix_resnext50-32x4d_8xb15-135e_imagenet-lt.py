@@ -1,0 +1,6 @@
+# CE + CutMix on ImageNet-LT, as on CIFAR-10-LT (the config of the same name),
+# on the ImageNet-LT baseline.
+_base_ = ['./ce_resnext50-32x4d_8xb15-135e_imagenet-lt.py']
+model = dict(
+    head=dict(loss=dict(type='CrossEntropyLoss', use_soft=True)),
+    train_cfg=dict(augments=dict(type='CutMix', alpha=1.0)))

@@ -1,0 +1,7 @@
+# GLMC + BS on ImageNet-LT, as on CIFAR-10-LT (the config of the same name),
+# on the ImageNet-LT GLMC config.
+_base_ = ['./glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py']
+model = dict(
+    head=dict(
+        rebalanced_loss=dict(
+            type='BalancedSoftmaxLoss', tau=1.0, use_soft=True)))

@@ -1,0 +1,125 @@
+"""tools/analysis_tools/lt_benchmark.py on a tiny generated setting."""
+import json
+import os.path as osp
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from tiny_run import (GLMC_CONFIG, REPO, make_tiny_cifar, run_tool,
+                      write_config)
+
+CE_CONFIG = """
+_base_ = [{base!r}]
+custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],
+                      allow_failed_imports=False)
+data_root = {data_root!r}
+train_dataloader = dict(
+    batch_size=16, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, imbalance_factor=10, download=False))
+val_dataloader = dict(
+    batch_size=50, num_workers=0, persistent_workers=False,
+    dataset=dict(data_root=data_root, download=False))
+test_dataloader = val_dataloader
+model = dict(backbone=dict(depth=8, base_channels=8),
+             head=dict(in_channels=32))
+train_cfg = dict(max_epochs=2, val_interval=1)
+param_scheduler = dict(T_max=2)
+optim_wrapper = dict(optimizer=dict(lr=0.05))
+default_hooks = dict(logger=dict(interval=5))
+randomness = dict(seed=0)
+"""
+CE_BASE = osp.join(REPO, 'configs', 'glmc',
+                   'ce_resnet32_1xb64-200e_cifar10-lt-if100.py')
+CRT_BASE = osp.join(REPO, 'configs', 'glmc',
+                    'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
+
+
+def benchmark(md5, work_dir, methods, seeds):
+    result = run_tool([
+        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
+        *methods, '--seeds', *map(str, seeds), '--epochs', '1',
+        '--work-dir', str(work_dir)
+    ], md5, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def test_two_methods_two_seeds_resumed_halfway(tmp_path):
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    ce = write_config(str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG,
+                      CE_BASE)
+    glmc = write_config(str(tmp_path / 'glmc.py'), str(tmp_path),
+                        GLMC_CONFIG)
+    crt = write_config(str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG,
+                       CRT_BASE)
+    # cRT listed first: the tool still trains CE before it
+    methods = [f'cRT={crt}@CE', f'CE={ce}', f'GLMC={glmc}']
+    work = tmp_path / 'bench'
+    benchmark(md5, work, methods, [0])
+    first = {
+        name: (work / f'{name}_e1_s0' / 'wall_time.json').stat().st_mtime
+        for name in ('CE', 'GLMC')
+    }
+    out = benchmark(md5, work, methods, [0, 1])
+    # the seed-0 runs were skipped, not trained again
+    for name, mtime in first.items():
+        assert (work / f'{name}_e1_s0' / 'wall_time.json').stat().st_mtime \
+            == mtime
+    table = (work / 'results.md').read_text()
+    assert table.splitlines()[0].startswith('| method | epochs | seeds |')
+    for name in ('CE', 'GLMC'):
+        top1 = []
+        for seed in (0, 1):
+            tests = list((work / f'{name}_e1_s{seed}' / 'test').glob(
+                '*/*.json'))
+            record = json.loads(tests[0].read_text().splitlines()[-1])
+            top1.append(record['lt/top1'])
+        # the epoch-1 checkpoint of each run, tested once
+        assert len(list((work / f'{name}_e1_s1').glob('epoch_*.pth'))) == 1
+        row = [line for line in table.splitlines()
+               if line.startswith(f'| {name} |')][0]
+        cells = [c.strip() for c in row.strip('|').split('|')]
+        assert cells[1:3] == ['1', '2']
+        mean, spread = map(float, re.match(r'([\d.]+) ± ([\d.]+)',
+                                           cells[3]).groups())
+        assert mean == pytest.approx(np.mean(top1), abs=0.05)
+        assert spread == pytest.approx(np.std(top1, ddof=1), abs=0.05)
+    assert '| CE |' in out
+    # cRT: CE's backbone (weights and BatchNorm statistics) kept as it was,
+    # a new classifier trained with class-balanced batches
+    import torch
+    for seed in (0, 1):
+        stage1 = torch.load(work / f'CE_e1_s{seed}' / 'epoch_1.pth',
+                            weights_only=True)['state_dict']
+        stage2 = torch.load(work / f'cRT_e1_s{seed}' / 'epoch_2.pth',
+                            weights_only=True)['state_dict']
+        backbone = [k for k in stage1 if k.startswith('backbone.')]
+        assert len(backbone) > 20
+        for key in backbone:
+            assert torch.equal(stage1[key], stage2[key]), key
+        assert not torch.allclose(stage1['head.fc.weight'],
+                                  stage2['head.fc.weight'])
+    for png in ('per_class_e1.png', 'shot_groups_e1.png'):
+        assert (work / png).stat().st_size > 10000
+
+
+def test_bad_method_lists_are_refused_before_any_run(tmp_path):
+    md5 = make_tiny_cifar(str(tmp_path))
+    config = osp.join(REPO, 'configs', 'glmc',
+                      'ce_resnet32_1xb64-200e_cifar10-lt-if100.py')
+    for methods, message in (
+        ([f'CE={config}', f'CE={config}'],
+         "the method name 'CE' is given twice"),
+        ([f'cRT={config}@CE'], "no method named 'CE'"),
+        (['CE=missing.py'], 'no config file missing.py'),
+    ):
+        result = run_tool([
+            sys.executable, 'tools/analysis_tools/lt_benchmark.py',
+            '--methods', *methods, '--epochs', '1', '--work-dir',
+            str(tmp_path / 'w')
+        ], md5)
+        assert result.returncode != 0
+        assert message in result.stderr
+    assert not osp.exists(tmp_path / 'w')
