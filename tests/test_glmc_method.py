@@ -291,6 +291,10 @@ def test_preprocessor_errors_name_the_fix():
     with pytest.raises(ValueError, match='model.data_preprocessor.num_classes'
                        '=5 but the training set \\(toy\\) has 3 classes'):
         record_class_counts(small_classifier(), [1, 2, 3], 'toy')
+    with pytest.raises(ValueError, match=r'GLMCDataPreprocessor: class 2 has 0 '
+                       r'training images, so its label weight n \*\* -1.2 is '
+                       'infinite'):
+        pre.set_class_counts([3, 1, 0, 2, 2])
     with pytest.raises(ValueError, match='MultiView'):
         preprocessor()({'inputs': data['inputs'][0],
                         'data_samples': data['data_samples']}, True)

@@ -7,31 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-from tiny_run import (GLMC_CONFIG, REPO, make_tiny_cifar, run_tool,
-                      write_config)
+from tiny_run import (CE_BASE, CE_CONFIG, GLMC_CONFIG, REPO, make_tiny_cifar,
+                      run_tool, write_config)
 
-CE_CONFIG = """
-_base_ = [{base!r}]
-custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],
-                      allow_failed_imports=False)
-data_root = {data_root!r}
-train_dataloader = dict(
-    batch_size=16, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root, imbalance_factor=10, download=False))
-val_dataloader = dict(
-    batch_size=50, num_workers=0, persistent_workers=False,
-    dataset=dict(data_root=data_root, download=False))
-test_dataloader = val_dataloader
-model = dict(backbone=dict(depth=8, base_channels=8),
-             head=dict(in_channels=32))
-train_cfg = dict(max_epochs=2, val_interval=1)
-param_scheduler = dict(T_max=2)
-optim_wrapper = dict(optimizer=dict(lr=0.05))
-default_hooks = dict(logger=dict(interval=5))
-randomness = dict(seed=0)
-"""
-CE_BASE = osp.join(REPO, 'configs', 'glmc',
-                   'ce_resnet32_1xb64-200e_cifar10-lt-if100.py')
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
                     'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
 

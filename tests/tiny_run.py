@@ -54,11 +54,13 @@ randomness = dict(seed=0)
 """
 
 
-GLMC_CONFIG = """
-_base_ = [{base!r}]
+# A real config (``{base}``) shrunk to the tiny data: loaders, a small
+# backbone, 2 epochs. The model override differs between GLMC and CE.
+TINY_OVERRIDES = """
+_base_ = [{{base!r}}]
 custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],
                       allow_failed_imports=False)
-data_root = {data_root!r}
+data_root = {{data_root!r}}
 train_dataloader = dict(
     batch_size=16, num_workers=0, persistent_workers=False,
     dataset=dict(data_root=data_root, imbalance_factor=10, download=False))
@@ -66,16 +68,21 @@ val_dataloader = dict(
     batch_size=50, num_workers=0, persistent_workers=False,
     dataset=dict(data_root=data_root, download=False))
 test_dataloader = val_dataloader
-model = dict(backbone=dict(depth=8, base_channels=8),
-             head=dict(in_channels=32, proj_channels=16))
 train_cfg = dict(max_epochs=2, val_interval=1)
 param_scheduler = dict(T_max=2)
 optim_wrapper = dict(optimizer=dict(lr=0.05))
 default_hooks = dict(logger=dict(interval=5))
 randomness = dict(seed=0)
+{model}
 """
+GLMC_CONFIG = TINY_OVERRIDES.format(model="""model = dict(backbone=dict(depth=8, base_channels=8),
+             head=dict(in_channels=32, proj_channels=16))""")
+CE_CONFIG = TINY_OVERRIDES.format(model="""model = dict(backbone=dict(depth=8, base_channels=8),
+             head=dict(in_channels=32))""")
 GLMC_BASE = osp.join(REPO, 'configs', 'glmc',
                      'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py')
+CE_BASE = osp.join(REPO, 'configs', 'glmc',
+                   'ce_resnet32_1xb64-200e_cifar10-lt-if100.py')
 
 
 def make_tiny_cifar(root: str, learnable: bool = False) -> str:

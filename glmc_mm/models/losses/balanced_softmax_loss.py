@@ -5,7 +5,8 @@ import torch
 from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
-from ..utils.train_class_counts import ClassCountsUser
+from ..utils.train_class_counts import (ClassCountsUser,
+                                        positive_class_counts)
 
 
 @MODELS.register_module()
@@ -49,13 +50,12 @@ class BalancedSoftmaxLoss(CrossEntropyLoss, ClassCountsUser):
         Args:
             class_counts (Sequence[int]): Training images of every class.
         """
-        counts = torch.as_tensor(class_counts, dtype=torch.float64)
-        empty = torch.nonzero(counts <= 0).flatten().tolist()
-        if empty and self.tau:
-            raise ValueError(
-                f'BalancedSoftmaxLoss: class {empty[0]} has '
-                f'{int(counts[empty[0]])} training images, so its log prior '
-                f'is -inf (tau={self.tau:g}); every class needs at least one')
+        if self.tau:
+            counts = positive_class_counts(
+                class_counts, 'BalancedSoftmaxLoss',
+                f'its log prior is -inf (tau={self.tau:g})')
+        else:  # plain cross-entropy: the prior is unused
+            counts = torch.as_tensor(class_counts, dtype=torch.float64)
         self.log_prior = (counts.clamp(min=1) / counts.sum()).log().float()
 
     def forward(self, cls_score: torch.Tensor, label: torch.Tensor,

@@ -6,7 +6,8 @@ import torch.nn.functional as F
 from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
-from ..utils.train_class_counts import ClassCountsUser
+from ..utils.train_class_counts import (ClassCountsUser,
+                                        positive_class_counts)
 
 
 @MODELS.register_module()
@@ -55,13 +56,8 @@ class LDAMLoss(CrossEntropyLoss, ClassCountsUser):
         Args:
             class_counts (Sequence[int]): Training images of every class.
         """
-        counts = torch.as_tensor(class_counts, dtype=torch.float64)
-        empty = torch.nonzero(counts <= 0).flatten().tolist()
-        if empty:
-            raise ValueError(
-                f'LDAMLoss: class {empty[0]} has {int(counts[empty[0]])} '
-                'training images, so its margin n ** (-1/4) is infinite; '
-                'every class needs at least one')
+        counts = positive_class_counts(
+            class_counts, 'LDAMLoss', 'its margin n ** (-1/4) is infinite')
         margins = counts**-0.25
         self.margins = (margins * (self.max_margin / margins.max())).float()
 

@@ -2,12 +2,13 @@ from .glmc_cutmix import GLMCCutMix
 from .glmc_data_preprocessor import GLMCDataPreprocessor
 from .torch_default_bias_init import TorchDefaultBiasInit
 from .train_class_counts import (ClassCountsUser, attach_class_counts,
-                                 model_num_classes, record_class_counts,
-                                 recorded_class_counts)
+                                 model_num_classes, positive_class_counts,
+                                 record_class_counts, recorded_class_counts)
 
 __all__ = [
     'ClassCountsUser', 'GLMCCutMix', 'GLMCDataPreprocessor',
     'TorchDefaultBiasInit',
-    'attach_class_counts', 'model_num_classes', 'record_class_counts',
+    'attach_class_counts', 'model_num_classes', 'positive_class_counts',
+    'record_class_counts',
     'recorded_class_counts'
 ]

@@ -8,7 +8,7 @@ from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
 
 from .glmc_cutmix import GLMCCutMix
-from .train_class_counts import ClassCountsUser
+from .train_class_counts import ClassCountsUser, positive_class_counts
 
 
 @MODELS.register_module()
@@ -75,10 +75,9 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
         Args:
             class_counts (Sequence[int]): Training images of every class.
         """
-        counts = torch.as_tensor(class_counts, dtype=torch.float64)
-        if (counts <= 0).any():
-            raise ValueError('every class needs a positive training count, got '
-                             f'class_counts={counts.long().tolist()}')
+        counts = positive_class_counts(
+            class_counts, 'GLMCDataPreprocessor',
+            f'its label weight n ** -{self.label_weighting:g} is infinite')
         weights = counts**(-self.label_weighting)
         weights = weights / weights.sum() * self.num_classes
         self.label_weights = weights.float().to(self.device)

@@ -38,6 +38,24 @@ class ClassCountsUser(metaclass=ABCMeta):
         """
 
 
+def positive_class_counts(class_counts: Sequence[int], owner: str,
+                          consequence: str) -> torch.Tensor:
+    """The counts as ``float64``, refusing a class without training images.
+
+    Args:
+        class_counts (Sequence[int]): Training images of every class.
+        owner (str): The component, as named in the error.
+        consequence (str): What a zero count would break, for the error.
+    """
+    counts = torch.as_tensor(np.asarray(class_counts), dtype=torch.float64)
+    empty = torch.nonzero(counts <= 0).flatten().tolist()
+    if empty:
+        raise ValueError(
+            f'{owner}: class {empty[0]} has {int(counts[empty[0]])} training '
+            f'images, so {consequence}; every class needs at least one')
+    return counts
+
+
 def model_num_classes(model: nn.Module) -> Optional[int]:
     """The ``num_classes`` of the first component that has one (the head of
     an MMPretrain classifier), or None."""
