@@ -85,3 +85,18 @@ class SampleIndexMetric(BaseMetric):
 def read_records(path: str) -> List[dict]:
     with open(path) as f:
         return [json.loads(line) for line in f]
+
+
+@HOOKS.register_module()
+class ClassWeightRecorderHook(Hook):
+    """Record, per epoch, the ``class_weight`` the loss trained with
+    (``class_weight.jsonl`` in the work dir)."""
+
+    priority = 'LOW'
+
+    def after_train_epoch(self, runner) -> None:
+        model = runner.model.module if hasattr(runner.model,
+                                               'module') else runner.model
+        weight = model.get_submodule('head.loss_module').class_weight
+        _append(osp.join(runner.work_dir, 'class_weight.jsonl'),
+                dict(epoch=runner.epoch, class_weight=weight))

@@ -101,3 +101,19 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path):
         assert result.returncode != 0
         assert message in result.stderr
     assert not osp.exists(tmp_path / 'w')
+
+
+def test_crt_without_its_ce_checkpoint_is_refused_before_training(tmp_path):
+    md5 = make_tiny_cifar(str(tmp_path))
+    crt = write_config(str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG,
+                       CRT_BASE)
+    missing = tmp_path / 'no_ce_run' / 'epoch_200.pth'
+    result = run_tool([
+        sys.executable, 'tools/train.py', crt, '--work-dir',
+        str(tmp_path / 'w'), '--cfg-options',
+        f'model.backbone.init_cfg.checkpoint={missing}'
+    ], md5)
+    assert result.returncode != 0
+    assert (f'checkpoint {missing} can not be found (the file named by '
+            'load_from, --resume or an init_cfg checkpoint=)') in result.stderr
+    assert 'Epoch(train)' not in result.stdout

@@ -172,3 +172,46 @@ def test_glmc_bs_head_loss_and_gradients_by_hand():
     assert total.item() == pytest.approx(hand.item(), rel=1e-6)
     torch.testing.assert_close(ours, head.fc_cb.weight.grad)
     assert ours.abs().sum() > 0
+
+
+def test_drw_switch_is_exact_across_a_resume(tmp_path):
+    """A 4-epoch LDAM-DRW run switching at epoch 2, and the same run resumed
+    from its epoch-2 checkpoint in another work dir."""
+    import os.path as osp
+    import sys
+
+    from stream_recorder import read_records
+    from tiny_run import CE_CONFIG, REPO, make_tiny_cifar, run_tool
+    from tiny_run import write_config
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    base = osp.join(REPO, 'configs', 'glmc',
+                    'ldam-drw_resnet32_1xb64-200e_cifar10-lt-if100.py')
+    config = write_config(str(tmp_path / 'ldam.py'), str(tmp_path),
+                          CE_CONFIG, base)
+    with open(config, 'a') as f:
+        f.write("custom_imports = dict(imports=['glmc_mm', "
+                "'cifar_md5_from_env', 'stream_recorder'])\n"
+                "custom_hooks = [dict(type='ClassCountsHook'), "
+                "dict(type='DeferredReweightingHook', start_epoch=2), "
+                "dict(type='ClassWeightRecorderHook')]\n"
+                "train_cfg = dict(max_epochs=4)\n"
+                "param_scheduler = dict(T_max=4)\n")
+
+    def train(work_dir, *extra):
+        result = run_tool([sys.executable, 'tools/train.py', config,
+                           '--work-dir', str(work_dir), *extra], md5)
+        assert result.returncode == 0, result.stderr[-3000:]
+        return read_records(str(work_dir / 'class_weight.jsonl'))
+
+    full = train(tmp_path / 'full')
+    # epochs 0 and 1 unweighted, 2 and 3 class-balanced (40 ... 4 images)
+    counts = [40, 30, 23, 18, 14, 11, 8, 6, 5, 4]
+    expected = effective_number_weights(counts, 0.9999)
+    assert [r['class_weight'] for r in full] == [None, None, expected,
+                                                 expected]
+    assert expected[-1] / expected[0] == pytest.approx(
+        (1 - 0.9999**40) / (1 - 0.9999**4), rel=1e-6)
+    resumed = train(tmp_path / 'resumed', '--resume',
+                    str(tmp_path / 'full' / 'epoch_2.pth'))
+    assert [r['epoch'] for r in resumed] == [2, 3]
+    assert [r['class_weight'] for r in resumed] == [expected, expected]
