@@ -117,3 +117,27 @@ def test_crt_without_its_ce_checkpoint_is_refused_before_training(tmp_path):
     assert (f'checkpoint {missing} can not be found (the file named by '
             'load_from, --resume or an init_cfg checkpoint=)') in result.stderr
     assert 'Epoch(train)' not in result.stdout
+
+
+def test_table_and_spread_notes_by_hand():
+    from glmc_mm.utils.lt_benchmark import (markdown_table, summarise,
+                                            within_spread)
+    table = summarise({
+        ('A', 1): [dict(**{'lt/top1': 50., 'lt/few': 10.}, wall_time_s=60),
+                   dict(**{'lt/top1': 52., 'lt/few': 14.}, wall_time_s=66)],
+        ('B', 1): [dict(**{'lt/top1': 51.}, wall_time_s=30),
+                   dict(**{'lt/top1': 57.}, wall_time_s=30)],
+    })
+    # sample standard deviations: sqrt(2), sqrt(18)
+    assert table[('A', 1)]['top1'] == pytest.approx((51., 2**0.5, 2))
+    assert table[('B', 1)]['top1'] == pytest.approx((54., 18**0.5, 2))
+    assert 'few' not in table[('B', 1)]  # an empty group stays empty
+    lines = markdown_table(table).splitlines()
+    assert lines[2] == ('| A | 1 | 2 | 51.0 ± 1.4 | – | – | – | 12.0 ± 2.8 '
+                        '| 1.1 |')
+    # |51 - 54| = 3 <= sqrt(2 + 18) = 4.5: the seeds cannot tell them apart
+    assert within_spread(table) == [
+        'A vs B (1 epochs), top-1: 51.0 vs 54.0, difference 3.0 <= spread 4.5'
+    ]
+    table[('B', 1)]['top1'] = (60., 1., 2)
+    assert within_spread(table) == []

@@ -161,17 +161,16 @@ def mean_and_spread(values: Sequence[float]) -> tuple:
 def summarise(results: Dict[tuple, List[dict]]) -> Dict[tuple, dict]:
     """``{(name, epochs): {column: (mean, std, n)}}`` over the seeds; a
     column absent from every run (an empty shot group) is left out."""
+    keys = {column: f'lt/{column}' for column in COLUMNS}
+    keys['wall_time_s'] = 'wall_time_s'
     table = {}
-    for key, runs in results.items():
+    for run_key, runs in results.items():
         row = {}
-        for column in (*COLUMNS, 'wall_time_s'):
-            values = [r[f'lt/{column}'] if column != 'wall_time_s' else
-                      r[column] for r in runs
-                      if (f'lt/{column}' if column != 'wall_time_s' else
-                          column) in r]
+        for column, key in keys.items():
+            values = [run[key] for run in runs if key in run]
             if values:
                 row[column] = (*mean_and_spread(values), len(values))
-        table[key] = row
+        table[run_key] = row
     return table
 
 
