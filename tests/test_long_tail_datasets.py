@@ -14,7 +14,7 @@ from glmc_mm.datasets import (CIFAR10LT, CIFAR100LT, FashionMNISTIDX,
                               ImageNetLT, INaturalist2018, LongTailDataset,
                               get_class_counts)
 
-# Totals of GLMC_SPEC.md section 1 (IF 10: the same rule, summed by hand).
+# Totals of docs/method.md (IF 10: the same rule, summed by hand).
 TOTALS = {
     ('cifar10', 100): 12406,
     ('cifar10', 50): 13996,
