@@ -11,7 +11,9 @@ everything else goes through MMEngine's registries.
    buffers are saved without those methods (they are registered on the class
    at import anyway), and the inert classes are added to torch's allow-list.
    Local checkpoints are always loaded with ``weights_only=True`` (also on
-   torch < 2.6). Pickle loading is never opened wide: a checkpoint holding any
+   torch < 2.6). An empty, truncated or non-checkpoint file is named in a
+   :class:`DamagedCheckpointError`, judged from its bytes before anything is
+   unpickled. Pickle loading is never opened wide: a checkpoint holding any
    other global, such as one crafted to run code, is refused with
    :class:`UnsafeCheckpointError` before anything in it runs.
    Saving without those methods needs a ``__getstate__`` on
@@ -32,6 +34,8 @@ everything else goes through MMEngine's registries.
 """
 import os.path as osp
 import pickle
+import zipfile
+from typing import Optional
 
 import numpy as np
 import torch
@@ -66,6 +70,27 @@ def _checkpoint_globals() -> list:
     ]
 
 
+class DamagedCheckpointError(ValueError):
+    """A checkpoint file is empty, truncated or not a checkpoint at all."""
+
+
+def _format_problem(filename: str) -> Optional[str]:
+    """Why ``filename`` cannot be a complete ``torch.save`` file, judged
+    from its bytes alone (nothing is unpickled), or None."""
+    size = osp.getsize(filename)
+    if size == 0:
+        return 'the file is empty'
+    with open(filename, 'rb') as f:
+        head = f.read(4)
+    if zipfile.is_zipfile(filename) or head[:1] == b'\x80':
+        return None  # a zip archive, or torch's legacy pickle format
+    if head == b'PK\x03\x04':
+        return (f'the zip archive has no end record ({size} bytes): the '
+                'file is truncated, e.g. by a run killed while saving')
+    return (f'it is neither a zip archive nor a pickle ({size} bytes, '
+            f'starting with {head!r})')
+
+
 @CheckpointLoader.register_scheme(prefixes='', force=True)
 def load_from_local(filename: str, map_location=None) -> dict:
     """Load a local checkpoint with ``weights_only=True``.
@@ -76,12 +101,22 @@ def load_from_local(filename: str, map_location=None) -> dict:
 
     Returns:
         dict: The checkpoint.
+
+    Raises:
+        FileNotFoundError: There is no such file.
+        DamagedCheckpointError: The file is empty, truncated or not a
+            checkpoint.
+        UnsafeCheckpointError: It holds objects outside the allow-list.
     """
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(
             f'checkpoint {filename} can not be found (the file named by '
             'load_from, --resume or an init_cfg checkpoint=)')
+    problem = _format_problem(filename)
+    if problem is not None:
+        raise DamagedCheckpointError(
+            f'{filename} is not a complete checkpoint: {problem}')
     try:
         return torch.load(
             filename, map_location=map_location, weights_only=True)
@@ -95,6 +130,11 @@ def load_from_local(filename: str, map_location=None) -> dict:
             'that are not tensors or allow-listed data, so unpickling it could '
             'run code. Nothing in it was executed. Only load checkpoints you '
             f'trust. {" ".join(culprit)}') from None
+    except (EOFError, RuntimeError, KeyError, ValueError,
+            zipfile.BadZipFile) as error:
+        raise DamagedCheckpointError(
+            f'{filename} is not a complete checkpoint: reading it failed with '
+            f'{type(error).__name__}: {error}') from None
 
 
 def _history_buffer_state(self: HistoryBuffer) -> dict:

@@ -2,13 +2,15 @@ import copy
 import os.path as osp
 import sys
 
+import numpy as np
 import pytest
 from mmpretrain.utils import register_all_modules
 
 sys.path.insert(0, osp.dirname(__file__))
 
 import glmc_mm  # noqa: E402,F401
-from glmc_mm.testing import LAYOUTS, register_cifar_md5, write_cifar  # noqa: E402
+from glmc_mm.testing import (LAYOUTS, register_cifar_md5,  # noqa: E402
+                             write_cifar, write_idx)
 
 register_all_modules(init_default_scope=True)
 
@@ -34,3 +36,17 @@ def cifar_files(tmp_path_factory):
     for kind, attrs in saved.items():
         for key, value in attrs.items():
             setattr(LAYOUTS[kind]['cls'], key, value)
+
+
+@pytest.fixture(scope='session')
+def fmnist(tmp_path_factory) -> str:
+    """Fashion-MNIST IDX files of random pixels: 30 training and 5 test
+    images per class."""
+    root = str(tmp_path_factory.mktemp('fmnist'))
+    rng = np.random.default_rng(0)
+    for prefix, per_class in (('train', 30), ('t10k', 5)):
+        labels = np.repeat(np.arange(10), per_class)
+        write_idx(root, prefix,
+                  rng.integers(0, 256, (len(labels), 28, 28), dtype=np.uint8),
+                  labels)
+    return root

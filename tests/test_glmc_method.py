@@ -11,6 +11,7 @@ from mmengine.runner import IterBasedTrainLoop
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.structures import DataSample
 
+from glmc_mm.datasets import RebalancedBatchSampler
 from glmc_mm.engine import CumulativeLearningHook, MaxNormHook
 from glmc_mm.models import (CIFARResNet, GLMCClassifier, GLMCConsistencyLoss,
                             GLMCCutMix, GLMCDataPreprocessor, GLMCHead,
@@ -353,9 +354,12 @@ def test_short_schedules_are_warned_about(epochs, warned):
     handler.emit = lambda record: messages.append(record.getMessage())
     logger = MMLogger.get_current_instance()
     logger.addHandler(handler)
+    sampler = object.__new__(RebalancedBatchSampler)
+    sampler.with_uniform = True
     try:
         CumulativeLearningHook().before_train(SimpleNamespace(
             train_loop=object.__new__(EpochBasedTrainLoop),
+            train_dataloader=SimpleNamespace(batch_sampler=sampler),
             max_epochs=epochs))
     finally:
         logger.removeHandler(handler)

@@ -65,8 +65,8 @@ def test_balanced_softmax_leaves_the_test_logits_alone():
 
 
 def test_balanced_softmax_refuses_bad_input():
-    with pytest.raises(ValueError, match='tau must be a finite number >= 0, '
-                       'got tau=-0.5'):
+    with pytest.raises(ValueError, match='BalancedSoftmaxLoss: tau must be a '
+                       'finite number >= 0, got -0.5'):
         BalancedSoftmaxLoss(tau=-0.5)
     with pytest.raises(ValueError, match=r'class 1 has 0 training images, so '
                        r'its log prior is -inf \(tau=1\)'):

@@ -94,7 +94,7 @@ def test_stream_is_reproducible_and_differs_by_epoch_and_rank(
 @pytest.mark.parametrize('field,value,message', [
     ('resample_weighting', -0.5, r'resample_weighting \(q\) must be a finite '
      r'number >= 0, got -0.5'),
-    ('batch_size', 0, 'batch_size must be a positive int, got 0'),
+    ('batch_size', 0, 'batch_size must be an integer >= 1, got 0'),
 ])
 def test_bad_arguments_are_named(cifar10_lt, field, value, message):
     kwargs = dict(batch_size=4, resample_weighting=0.0)

@@ -4,6 +4,9 @@ import os.path as osp
 import socket
 import subprocess
 import sys
+from typing import NamedTuple
+
+from mmengine.config import Config
 
 from glmc_mm.testing import write_cifar
 
@@ -117,3 +120,39 @@ def run_tool(args: list, md5_table: str, timeout: int = 600,
     """Run a command from the repository root, as a user would."""
     return subprocess.run(args, cwd=REPO, env=tool_env(md5_table, extra_env),
                           capture_output=True, text=True, timeout=timeout)
+
+
+class Context(NamedTuple):
+    """Where a test's data lie (``root``) and where it writes (``tmp``)."""
+    root: str
+    tmp: str
+
+
+def tiny_fmnist_cfg(kind: str, ctx: Context, **options) -> Config:
+    """The real Fashion-MNIST-LT config of method ``kind`` (``ce``, ``glmc``,
+    ...) on the tiny generated data of ``ctx.root``: depth 8, batch 8, one
+    epoch, a checkpoint after it, the work dir ``ctx.tmp/work``."""
+    cfg = Config.fromfile(
+        osp.join(REPO, 'configs', 'glmc',
+                 f'{kind}_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'))
+    loader = dict(num_workers=0, persistent_workers=False)
+    cfg.merge_from_dict({
+        'work_dir': osp.join(ctx.tmp, 'work'),
+        'experiment_name': f'{kind}_{osp.basename(ctx.tmp)}',
+        'model.backbone.depth': 8,
+        'train_dataloader': dict(
+            batch_size=8, **loader,
+            dataset=dict(max_per_class=24, imbalance_factor=4,
+                         dataset=dict(data_root=ctx.root))),
+        'val_dataloader': dict(batch_size=25, **loader,
+                               dataset=dict(data_root=ctx.root)),
+        'test_dataloader': dict(batch_size=25, **loader,
+                                dataset=dict(data_root=ctx.root)),
+        'train_cfg.max_epochs': 1,
+        'train_cfg.val_interval': 1,
+        'param_scheduler.T_max': 1,
+        'default_hooks.checkpoint.interval': 1,
+        'default_hooks.logger.interval': 1,
+        **options
+    })
+    return cfg

@@ -1,8 +1,15 @@
 # MMPretrain's default runtime plus what every long-tailed run here needs:
 # the model records its training class counts (they travel in checkpoints
-# and reach LongTailAccuracy), and distributed runs also work on a machine
-# without a GPU.
+# and reach LongTailAccuracy); a non-finite loss stops the run; a
+# checkpoint that does not fit the model is refused; checkpoints are written
+# atomically and the oldest is removed only after the newest is complete;
+# distributed runs also work on a machine without a GPU.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
-custom_hooks = [dict(type='ClassCountsHook')]
+custom_hooks = [
+    dict(type='ClassCountsHook'),
+    dict(type='NonFiniteLossHook'),
+    dict(type='StrictLoadHook'),
+]
+default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
 model_wrapper_cfg = dict(
     type='AnyDeviceDistributedDataParallel', broadcast_buffers=False)

@@ -1,8 +1,10 @@
 """Fashion-MNIST read in place from its IDX files."""
 import os.path as osp
 import warnings
+import zlib
 from typing import List
 
+import numpy as np
 from mmpretrain.datasets import FashionMNIST
 from mmpretrain.datasets.mnist import read_sn3_pascalvincent_tensor
 from mmpretrain.registry import DATASETS
@@ -49,15 +51,27 @@ class FashionMNISTIDX(LabelCountsMixin, FashionMNIST):
             f"{name[:-len('.gz')]} (on Debian: apt-get install "
             'dataset-fashion-mnist)')
 
+    @staticmethod
+    def _read(path: str) -> np.ndarray:
+        """One IDX file as an array; a damaged file is named."""
+        try:
+            return read_sn3_pascalvincent_tensor(path).numpy()
+        except (OSError, EOFError, AssertionError, ValueError, KeyError,
+                RuntimeError, zlib.error) as error:
+            raise ValueError(
+                f'FashionMNISTIDX: {path} is not a complete IDX file '
+                f'({type(error).__name__}: {error}); reinstall it (on '
+                'Debian: apt-get install --reinstall dataset-fashion-mnist)'
+            ) from None
+
     def load_data_list(self) -> List[dict]:
         """Read the images and labels of ``split``."""
         files = self.train_list if self.split == 'train' else self.test_list
         with warnings.catch_warnings():
             # MMPretrain's reader wraps a read-only buffer; it is only read.
             warnings.filterwarnings('ignore', 'The given NumPy array is not')
-            images, labels = (
-                read_sn3_pascalvincent_tensor(self._find(name)).numpy()
-                for name, _ in files)
+            images, labels = (self._read(self._find(name))
+                              for name, _ in files)
         if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
             raise ValueError(
                 f'FashionMNISTIDX: {files[0][0]} holds {images.shape} images '

@@ -1,7 +1,8 @@
 """Datasets given by a ``path label`` text list, validated line by line."""
+import os.path as osp
 from typing import List
 
-from mmengine.fileio import get_file_backend, list_from_file
+from mmengine.fileio import LocalBackend, get_file_backend
 from mmpretrain.datasets import CustomDataset
 from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
@@ -13,17 +14,42 @@ from .class_counts import LabelCountsMixin
 class LabelListDataset(LabelCountsMixin, CustomDataset):
     """A :class:`CustomDataset` read from a ``relative/path.jpg label`` list.
 
-    Every line is checked before any image is read: a line that is not
-    ``<path> <integer label>`` or whose label is outside
-    ``[0, num_classes)`` raises an error naming the file and the line
-    number. The per-class counts of the list are stored in
-    ``metainfo['class_counts']`` and logged once.
+    The list is checked before any image is read, and every error names the
+    file (and the line where there is one): a list that is not UTF-8, a
+    line that is not ``<path> <integer label>``, a label outside
+    ``[0, num_classes)``, a list without any image. Then, for local files,
+    every listed image is checked to exist (one ``stat`` each, about a
+    second for ImageNet-LT's 115,846 images): missing ones are reported
+    with their number and the first few paths, before training starts. The
+    per-class counts of the list are stored in ``metainfo['class_counts']``
+    and logged once.
 
     Args:
         ann_file (str): The text list.
         metainfo (dict): Must hold ``classes``, which fixes ``num_classes``.
+        check_files (bool): Check that every listed local image exists.
+            Defaults to True; turn it off for huge lists on slow file
+            systems.
         **kwargs: Other arguments of :class:`CustomDataset`.
     """
+
+    def __init__(self, *args, check_files: bool = True, **kwargs) -> None:
+        self.check_files = check_files
+        super().__init__(*args, **kwargs)
+
+    def _lines(self) -> List[str]:
+        """The list's lines, decoded as UTF-8 one by one."""
+        raw = get_file_backend(self.ann_file).get(self.ann_file)
+        lines = []
+        for number, line in enumerate(raw.splitlines(), 1):
+            try:
+                lines.append(line.decode('utf-8'))
+            except UnicodeDecodeError as error:
+                raise ValueError(
+                    f'{self.ann_file}, line {number}: not UTF-8 text '
+                    f'({error.reason} at byte {error.start}: '
+                    f'{line[:60]!r})') from None
+        return lines
 
     def load_data_list(self) -> List[dict]:
         """Parse and validate the list."""
@@ -35,7 +61,7 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
         num_classes = len(self.CLASSES)
         backend = get_file_backend(self.img_prefix, enable_singleton=True)
         data_list, labels = [], []
-        for number, line in enumerate(list_from_file(self.ann_file), 1):
+        for number, line in enumerate(self._lines(), 1):
             if not line.strip():
                 continue
             parts = line.strip().rsplit(' ', 1)
@@ -53,9 +79,26 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
                 'gt_label': label
             })
             labels.append(label)
+        if not data_list:
+            raise ValueError(f'{self.ann_file} lists no image: expected one '
+                             '"<path> <label>" line per image')
+        if self.check_files and isinstance(backend, LocalBackend):
+            self._check_images_exist(data_list)
         self._keep_labels(labels)
         self._record_class_counts(f'{type(self).__name__}({self.ann_file})')
         return data_list
+
+    def _check_images_exist(self, data_list: List[dict]) -> None:
+        missing = [
+            info['img_path'] for info in data_list
+            if not osp.isfile(info['img_path'])
+        ]
+        if missing:
+            raise FileNotFoundError(
+                f'{len(missing)} of the {len(data_list)} images listed in '
+                f'{self.ann_file} do not exist under {self.img_prefix!r}, '
+                f'e.g. {", ".join(missing[:3])} (check data_root and '
+                'data_prefix; check_files=False skips this check)')
 
 
 @DATASETS.register_module()

@@ -6,8 +6,9 @@ import numpy as np
 from mmengine.dataset import BaseDataset, force_full_init
 from mmpretrain.registry import DATASETS
 
+from ..utils.value_checks import check_number
 from .class_counts import LabelCountsMixin
-from .long_tail_subset import check_imbalance_factor, long_tail_indices
+from .long_tail_subset import long_tail_indices
 
 
 @DATASETS.register_module()
@@ -42,7 +43,11 @@ class LongTailDataset(LabelCountsMixin):
                  seed: int = 0,
                  max_per_class: Optional[int] = None,
                  lazy_init: bool = False) -> None:
-        self.imbalance_factor = check_imbalance_factor(imbalance_factor)
+        self.imbalance_factor = check_number('LongTailDataset', 'imbalance_factor',
+                                             imbalance_factor, minimum=1)
+        self.seed = check_number('LongTailDataset', 'seed', seed, integer=True)
+        self.max_per_class = None if max_per_class is None else check_number(
+            'LongTailDataset', 'max_per_class', max_per_class, minimum=1, integer=True)
         if isinstance(dataset, dict):
             self.dataset = DATASETS.build(dataset)
         elif isinstance(dataset, BaseDataset):
@@ -50,8 +55,6 @@ class LongTailDataset(LabelCountsMixin):
         else:
             raise TypeError('LongTailDataset: dataset must be a config dict or '
                             f'a BaseDataset, got {type(dataset).__name__}')
-        self.seed = int(seed)
-        self.max_per_class = max_per_class
         self._metainfo = self.dataset.metainfo
         self._fully_initialized = False
         if not lazy_init:

@@ -3,8 +3,9 @@ from typing import List
 
 import numpy as np
 
+from ..utils.value_checks import check_number
 from .class_counts import LabelCountsMixin
-from .long_tail_subset import check_imbalance_factor, long_tail_indices
+from .long_tail_subset import long_tail_indices
 
 
 class LongTailMixin(LabelCountsMixin):
@@ -32,13 +33,16 @@ class LongTailMixin(LabelCountsMixin):
                  seed: int = 0,
                  max_per_class=None,
                  **kwargs) -> None:
-        self.imbalance_factor = check_imbalance_factor(imbalance_factor)
+        owner = type(self).__name__
+        self.imbalance_factor = check_number(owner, 'imbalance_factor',
+                                             imbalance_factor, minimum=1)
+        self.seed = check_number(owner, 'seed', seed, integer=True)
+        self.max_per_class = None if max_per_class is None else check_number(
+            owner, 'max_per_class', max_per_class, minimum=1, integer=True)
         if 'indices' in kwargs and kwargs['indices'] is not None:
             raise ValueError(f'{type(self).__name__} does not take indices='
                              f'{kwargs["indices"]!r}: its subset is chosen by '
                              'imbalance_factor and seed')
-        self.seed = int(seed)
-        self.max_per_class = max_per_class
         super().__init__(*args, **kwargs)
 
     def load_data_list(self) -> List[dict]:

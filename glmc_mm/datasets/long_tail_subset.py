@@ -1,26 +1,9 @@
 """The exponential long-tailed profile and its seeded, duplicate-free draw."""
-import math
 from typing import Optional, Sequence
 
 import numpy as np
 
-
-def check_imbalance_factor(imbalance_factor: float) -> float:
-    """Validate an imbalance factor ``IF = n_max / n_min``.
-
-    Args:
-        imbalance_factor (float): The ratio between the largest and the
-            smallest class. ``1`` keeps the dataset balanced.
-
-    Returns:
-        float: The factor as a float.
-    """
-    if (isinstance(imbalance_factor, bool)
-            or not isinstance(imbalance_factor, (int, float))
-            or not math.isfinite(imbalance_factor) or imbalance_factor < 1):
-        raise ValueError('imbalance_factor must be a finite number >= 1 '
-                         f'(1 keeps the data balanced), got {imbalance_factor!r}')
-    return float(imbalance_factor)
+from ..utils.value_checks import check_number
 
 
 def long_tail_class_sizes(max_per_class: int,
@@ -47,11 +30,13 @@ def long_tail_class_sizes(max_per_class: int,
     Returns:
         list[int]: ``n_i`` for every class.
     """
-    imbalance_factor = check_imbalance_factor(imbalance_factor)
-    if num_classes < 1:
-        raise ValueError(f'num_classes must be >= 1, got {num_classes}')
-    if max_per_class < 1:
-        raise ValueError(f'max_per_class must be >= 1, got {max_per_class}')
+    owner = 'long_tail_class_sizes'
+    imbalance_factor = check_number(owner, 'imbalance_factor',
+                                    imbalance_factor, minimum=1)
+    num_classes = check_number(owner, 'num_classes', num_classes, minimum=1,
+                               integer=True)
+    max_per_class = check_number(owner, 'max_per_class', max_per_class,
+                                 minimum=1, integer=True)
     sizes = [
         int(max_per_class * (1 / imbalance_factor)**(i / max(num_classes - 1, 1)))
         for i in range(num_classes)
@@ -99,10 +84,9 @@ def long_tail_indices(labels: np.ndarray,
                          f'[0, {num_classes})')
     n_max = int(available.max())
     if max_per_class is not None:
-        if max_per_class < 1:
-            raise ValueError(
-                f'max_per_class must be >= 1, got {max_per_class}')
-        n_max = min(n_max, int(max_per_class))
+        n_max = min(n_max, check_number('long_tail_indices', 'max_per_class',
+                                        max_per_class, minimum=1,
+                                        integer=True))
     sizes = long_tail_class_sizes(n_max, num_classes, imbalance_factor,
                                   classes)
     missing = [i for i in range(num_classes) if available[i] == 0]

@@ -8,6 +8,7 @@ from mmengine.dist import get_dist_info
 from mmpretrain.registry import DATA_SAMPLERS
 from torch.utils.data import Sampler
 
+from ...utils.value_checks import check_number
 from ..class_counts import get_class_counts
 
 
@@ -63,22 +64,23 @@ class RebalancedBatchSampler(Sampler):
                  resample_weighting: float = 0.0,
                  drop_last: bool = False,
                  with_uniform: bool = True) -> None:
-        if (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                or batch_size < 1):
-            raise ValueError('RebalancedBatchSampler: batch_size must be a '
-                             f'positive int, got {batch_size!r}')
-        if not (isinstance(resample_weighting, (int, float))
-                and math.isfinite(resample_weighting)
-                and resample_weighting >= 0):
-            raise ValueError('RebalancedBatchSampler: resample_weighting (q) '
-                             f'must be a finite number >= 0, got '
-                             f'{resample_weighting!r}')
         self.sampler = sampler
-        self.batch_size = batch_size
-        self.resample_weighting = float(resample_weighting)
+        self.batch_size = check_number('RebalancedBatchSampler', 'batch_size',
+                                       batch_size, minimum=1, integer=True)
+        self.resample_weighting = check_number(
+            'RebalancedBatchSampler', 'resample_weighting (q)',
+            resample_weighting, minimum=0)
         self.drop_last = drop_last
         self.with_uniform = with_uniform
         dataset = sampler.dataset
+        if len(self) == 0:
+            raise ValueError(
+                f'RebalancedBatchSampler: the training set '
+                f'({type(dataset).__name__}) gives this process '
+                f'{len(sampler)} images, fewer than one batch of '
+                f'batch_size={self.batch_size} with drop_last={drop_last}, so '
+                'an epoch would have no batch: lower '
+                'train_dataloader.batch_size or keep drop_last=False')
         counts = get_class_counts(dataset).astype(np.float64)
         labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
         self.class_counts = counts

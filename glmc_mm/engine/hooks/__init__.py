@@ -1,10 +1,14 @@
+from .atomic_checkpoint_hook import AtomicCheckpointHook, checkpoint_problem
 from .class_counts_hook import ClassCountsHook
 from .cumulative_learning_hook import CumulativeLearningHook
 from .deferred_reweighting_hook import (DeferredReweightingHook,
                                         effective_number_weights)
 from .max_norm_hook import MaxNormHook
+from .non_finite_loss_hook import NonFiniteLossHook
+from .strict_load_hook import StrictLoadHook
 
 __all__ = [
-    'ClassCountsHook', 'CumulativeLearningHook', 'DeferredReweightingHook',
-    'MaxNormHook', 'effective_number_weights'
+    'AtomicCheckpointHook', 'ClassCountsHook', 'CumulativeLearningHook',
+    'DeferredReweightingHook', 'MaxNormHook', 'NonFiniteLossHook',
+    'StrictLoadHook', 'checkpoint_problem', 'effective_number_weights'
 ]

@@ -8,6 +8,8 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
+from ...datasets.samplers import RebalancedBatchSampler
+
 
 @HOOKS.register_module()
 class CumulativeLearningHook(Hook):
@@ -25,9 +27,14 @@ class CumulativeLearningHook(Hook):
     the scalar ``train/alpha`` (so it is logged with the losses) and as the
     runtime info ``alpha``.
 
-    GLMC predicts with ``fc_cb``, whose loss weight ``1 - alpha`` stays near
-    0 for the first third of training: an epoch-based run much shorter than
-    the paper's (200 epochs on CIFAR, 135 on ImageNet-LT) is warned about.
+    GLMC's batches are a uniform half then a re-balanced half: a train
+    loader whose ``batch_sampler`` is not a :class:`RebalancedBatchSampler`
+    with ``with_uniform=True`` is refused before the first iteration (with
+    any other sampler, half of each uniform batch would silently stand in
+    for the re-balanced stream). GLMC predicts with ``fc_cb``, whose loss
+    weight ``1 - alpha`` stays near 0 for the first third of training: an
+    epoch-based run much shorter than the paper's (200 epochs on CIFAR, 135
+    on ImageNet-LT) is warned about.
 
     Args:
         head (str): Attribute path of the head in the model.
@@ -43,6 +50,18 @@ class CumulativeLearningHook(Hook):
         self.alpha: Optional[float] = None
 
     def before_train(self, runner) -> None:
+        batch_sampler = runner.train_dataloader.batch_sampler
+        if not (isinstance(batch_sampler, RebalancedBatchSampler)
+                and batch_sampler.with_uniform):
+            name = type(batch_sampler).__name__
+            if isinstance(batch_sampler, RebalancedBatchSampler):
+                name += '(with_uniform=False)'
+            raise ValueError(
+                'GLMC trains on a uniform and a re-balanced stream, but '
+                f'train_dataloader.batch_sampler is {name}: set '
+                "train_dataloader.batch_sampler=dict(type='"
+                "RebalancedBatchSampler', resample_weighting=...) (the "
+                "configs/_base_/datasets/*_glmc.py bases do)")
         if (isinstance(runner.train_loop, EpochBasedTrainLoop)
                 and runner.max_epochs < self.min_epochs):
             print_log(

@@ -6,6 +6,8 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
+from ...utils.value_checks import check_number
+
 
 @HOOKS.register_module()
 class MaxNormHook(Hook):
@@ -32,10 +34,8 @@ class MaxNormHook(Hook):
     priority = 'LOW'
 
     def __init__(self, thresh: float = 0.1, module: str = 'head.fc_cb') -> None:
-        if not 0 <= thresh <= 1:
-            raise ValueError(f'MaxNormHook: thresh must be in [0, 1], got '
-                             f'{thresh}')
-        self.thresh = thresh
+        self.thresh = check_number('MaxNormHook', 'thresh', thresh, minimum=0,
+                                   maximum=1)
         self.module = module
         self.threshold: Optional[float] = None
 

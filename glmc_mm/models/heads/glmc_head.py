@@ -7,6 +7,8 @@ from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 from mmpretrain.structures import DataSample
 
+from ...utils.value_checks import check_number
+
 
 def build_mlp(in_channels: int, out_channels: int, num_layers: int,
               hidden_channels: Optional[int]) -> nn.Sequential:
@@ -102,17 +104,15 @@ class GLMCHead(ClsHead):
                  ],
                  **kwargs) -> None:
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
-        if num_classes <= 0:
-            raise ValueError(f'GLMCHead: num_classes must be > 0, got '
-                             f'{num_classes}')
+        self.num_classes = check_number('GLMCHead', 'num_classes',
+                                        num_classes, minimum=1, integer=True)
         if predict_with not in self.PREDICTORS:
             raise ValueError(f'GLMCHead: predict_with must be one of '
                              f'{self.PREDICTORS}, got {predict_with!r}')
-        self.num_classes = num_classes
         self.in_channels = in_channels
         self.predict_with = predict_with
-        self.fc = nn.Linear(in_channels, num_classes)
-        self.fc_cb = nn.Linear(in_channels, num_classes)
+        self.fc = nn.Linear(in_channels, self.num_classes)
+        self.fc_cb = nn.Linear(in_channels, self.num_classes)
         pred_channels = pred_channels or proj_channels
         self.projector = build_mlp(in_channels, proj_channels, proj_layers,
                                    hidden_channels)

@@ -1,10 +1,10 @@
 """Balanced Softmax / logit-adjusted cross-entropy."""
-import math
 
 import torch
 from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
+from ...utils.value_checks import check_number
 from ..utils.train_class_counts import (ClassCountsUser,
                                         positive_class_counts)
 
@@ -33,15 +33,12 @@ class BalancedSoftmaxLoss(CrossEntropyLoss, ClassCountsUser):
     """
 
     def __init__(self, tau: float = 1.0, **kwargs) -> None:
-        if (isinstance(tau, bool) or not isinstance(tau, (int, float))
-                or not math.isfinite(tau) or tau < 0):
-            raise ValueError('BalancedSoftmaxLoss: tau must be a finite '
-                             f'number >= 0, got tau={tau!r}')
+        tau = check_number('BalancedSoftmaxLoss', 'tau', tau, minimum=0)
         if kwargs.get('use_sigmoid'):
             raise ValueError('BalancedSoftmaxLoss adjusts a softmax: '
                              'use_sigmoid=True is not supported')
         super().__init__(**kwargs)
-        self.tau = float(tau)
+        self.tau = tau
         self.register_buffer('log_prior', None, persistent=False)
 
     def set_class_counts(self, class_counts) -> None:

@@ -4,6 +4,8 @@ import torch.nn as nn
 from mmpretrain.models.losses import CosineSimilarityLoss
 from mmpretrain.registry import MODELS
 
+from ...utils.value_checks import check_number
+
 
 @MODELS.register_module()
 class GLMCConsistencyLoss(nn.Module):
@@ -25,7 +27,9 @@ class GLMCConsistencyLoss(nn.Module):
 
     def __init__(self, loss_weight: float = 1.0) -> None:
         super().__init__()
-        self.loss_weight = loss_weight
+        self.loss_weight = check_number('GLMCConsistencyLoss',
+                                        'loss_weight (lambda_c)', loss_weight,
+                                        minimum=0)
         self.negative_cosine = CosineSimilarityLoss()
 
     def forward(self, pred_global: torch.Tensor, proj_global: torch.Tensor,

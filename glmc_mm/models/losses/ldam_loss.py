@@ -1,11 +1,11 @@
 """The label-distribution-aware margin (LDAM) loss."""
-import math
 
 import torch
 import torch.nn.functional as F
 from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
+from ...utils.value_checks import check_number
 from ..utils.train_class_counts import (ClassCountsUser,
                                         positive_class_counts)
 
@@ -37,17 +37,15 @@ class LDAMLoss(CrossEntropyLoss, ClassCountsUser):
                  max_margin: float = 0.5,
                  scale: float = 30.0,
                  **kwargs) -> None:
-        for name, value in (('max_margin', max_margin), ('scale', scale)):
-            if (isinstance(value, bool) or not isinstance(value, (int, float))
-                    or not math.isfinite(value) or value <= 0):
-                raise ValueError(f'LDAMLoss: {name} must be a finite number '
-                                 f'> 0, got {name}={value!r}')
+        max_margin = check_number('LDAMLoss', 'max_margin', max_margin,
+                                  above=0)
+        scale = check_number('LDAMLoss', 'scale', scale, above=0)
         if kwargs.get('use_sigmoid') or kwargs.get('use_soft'):
             raise ValueError('LDAMLoss takes hard labels: use_sigmoid and '
                              'use_soft are not supported')
         super().__init__(**kwargs)
-        self.max_margin = float(max_margin)
-        self.scale = float(scale)
+        self.max_margin = max_margin
+        self.scale = scale
         self.register_buffer('margins', None, persistent=False)
 
     def set_class_counts(self, class_counts) -> None:

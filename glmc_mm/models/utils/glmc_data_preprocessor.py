@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.registry import MODELS
 
+from ...utils.value_checks import check_number
 from .glmc_cutmix import GLMCCutMix
 from .train_class_counts import ClassCountsUser, positive_class_counts
 
@@ -55,14 +56,12 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
                  cutmix_correct_lam: bool = False,
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        if not self.num_classes:
-            raise ValueError('GLMCDataPreprocessor needs num_classes, got '
-                             f'{self.num_classes!r}')
-        if mix_alpha <= 0:
-            raise ValueError(
-                f'GLMCDataPreprocessor: mix_alpha must be > 0, got {mix_alpha}')
-        self.mix_alpha = float(mix_alpha)
-        self.label_weighting = float(label_weighting)
+        owner = 'GLMCDataPreprocessor'
+        self.num_classes = check_number(owner, 'num_classes', self.num_classes,
+                                        minimum=1, integer=True)
+        self.mix_alpha = check_number(owner, 'mix_alpha', mix_alpha, above=0)
+        self.label_weighting = check_number(owner, 'label_weighting',
+                                            label_weighting, minimum=0)
         self.cutmix = GLMCCutMix(alpha=mix_alpha, correct_lam=cutmix_correct_lam)
         self.register_buffer('label_weights', None, persistent=False)
         if self.label_weighting == 0:
