@@ -3,13 +3,17 @@
 # and reach LongTailAccuracy); a non-finite loss stops the run; a
 # checkpoint that does not fit the model is refused; checkpoints are written
 # atomically and the oldest is removed only after the newest is complete;
-# distributed runs also work on a machine without a GPU.
+# evaluation log lines hold scalars only, the per-class accuracy goes to the
+# JSON results and a CSV beside them; distributed runs also work on a
+# machine without a GPU.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='StrictLoadHook'),
+    dict(type='PerClassAccuracyHook'),
 ]
+log_processor = dict(type='ScalarLogProcessor')
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
 model_wrapper_cfg = dict(
     type='AnyDeviceDistributedDataParallel', broadcast_buffers=False)

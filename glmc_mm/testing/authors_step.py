@@ -3,13 +3,13 @@ once in plain PyTorch and NumPy, independently of the package: the tests
 check the package against it, and the benchmark times it as the authors'
 loop (so the package getting faster never makes this faster).
 
-The step (Du et al., CVPR 2023; ``docs/method.md``) for uniform views
-``u1, u2`` and re-balanced views ``r1, r2`` of one batch, one-hot labels
-``e_u, e_r`` and label weights ``w``: draw ``lam ~ Beta(1, 1)``; MixUp
-``x_g = lam u1 + (1 - lam) r1``; CutMix ``x_l`` = ``u2`` with a box of
-``r2`` (side ``ceil(size * sqrt(1 - lam))``, uniform centre, clipped);
-targets ``t = lam e_u + (1 - lam) e_r`` and ``s = w * t``; two forward
-passes; the loss of :func:`authors_loss`.
+The step (Du et al., CVPR 2023, arXiv 2305.08661; ``docs/method.md``) for
+uniform views ``u1, u2`` and re-balanced views ``r1, r2`` of one batch,
+one-hot labels ``e_u, e_r`` and label weights ``w``: draw
+``lam ~ Beta(1, 1)``; MixUp ``x_g = lam u1 + (1 - lam) r1``; CutMix
+``x_l`` = ``u2`` with a box of ``r2`` (side ``ceil(size * sqrt(1 - lam))``,
+uniform centre, clipped); targets ``t = lam e_u + (1 - lam) e_r`` and
+``s = w * t``; two forward passes; the loss of :func:`authors_loss`.
 """
 import math
 from typing import Sequence, Tuple

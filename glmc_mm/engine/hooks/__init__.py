@@ -5,10 +5,12 @@ from .deferred_reweighting_hook import (DeferredReweightingHook,
                                         effective_number_weights)
 from .max_norm_hook import MaxNormHook
 from .non_finite_loss_hook import NonFiniteLossHook
+from .per_class_accuracy_hook import PerClassAccuracyHook
 from .strict_load_hook import StrictLoadHook
 
 __all__ = [
     'AtomicCheckpointHook', 'ClassCountsHook', 'CumulativeLearningHook',
     'DeferredReweightingHook', 'MaxNormHook', 'NonFiniteLossHook',
-    'StrictLoadHook', 'checkpoint_problem', 'effective_number_weights'
+    'PerClassAccuracyHook', 'StrictLoadHook', 'checkpoint_problem',
+    'effective_number_weights'
 ]

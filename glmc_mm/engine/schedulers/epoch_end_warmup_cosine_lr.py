@@ -11,8 +11,8 @@ from mmpretrain.registry import PARAM_SCHEDULERS
 class EpochEndWarmupCosineLR(LRSchedulerMixin, _ParamScheduler):
     """Linear warm-up then cosine, set at the END of each epoch from the
     index of the epoch just finished, as in GLMC's released code for
-    ImageNet-LT and iNaturalist 2018 (Du et al., CVPR 2023;
-    ``docs/method.md``).
+    ImageNet-LT and iNaturalist 2018 (Du et al., CVPR 2023,
+    arXiv 2305.08661; ``docs/method.md``).
 
     With base learning rate :math:`\\eta`, ``W`` warm-up epochs and ``T``
     epochs, the epoch ``E`` (from 0) trains at

@@ -12,7 +12,7 @@ from ..utils import attach_class_counts
 @MODELS.register_module()
 class GLMCClassifier(ImageClassifier):
     """MMPretrain's :class:`ImageClassifier` with GLMC's training pass
-    (Du et al., CVPR 2023; ``docs/method.md``).
+    (Du et al., CVPR 2023, arXiv 2305.08661; ``docs/method.md``).
 
     Any backbone and neck that ``ImageClassifier`` builds work. In training
     the input is ``cat([x_g, x_l])`` from :class:`GLMCDataPreprocessor`; as in

@@ -36,8 +36,8 @@ def build_mlp(in_channels: int, out_channels: int, num_layers: int,
 
 @MODELS.register_module()
 class GLMCHead(ClsHead):
-    """The GLMC head (Du et al., CVPR 2023; ``docs/method.md``) on a pooled
-    feature ``f``.
+    """The GLMC head (Du et al., CVPR 2023, arXiv 2305.08661;
+    ``docs/method.md``) on a pooled feature ``f``.
 
     ``fc`` is the conventional classifier and ``fc_cb`` the re-balanced one
     (both ``D -> C``); the projector ``z = g(f)`` and the predictor

@@ -21,8 +21,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
     samples (``B`` uniform ``U``, then ``B`` re-balanced ``R``), each with two
     views from ``MultiView``, collated by ``default_collate`` (one stacked
     tensor per view, the fast path) or ``pseudo_collate``. One
-    ``lam ~ Beta(a, a)`` per iteration gives (Du et al., CVPR 2023;
-    ``docs/method.md``)
+    ``lam ~ Beta(a, a)`` per iteration gives (Du et al., CVPR 2023,
+    arXiv 2305.08661; ``docs/method.md``)
 
     .. math::
         x_g = \\lambda U_1 + (1 - \\lambda) R_1, \\qquad

@@ -1,0 +1,3 @@
+from .model_index import MODEL_INDEX, register_glmc_models
+
+__all__ = ['MODEL_INDEX', 'register_glmc_models']

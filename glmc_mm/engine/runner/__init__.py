@@ -1,0 +1,3 @@
+from .scalar_log_processor import ScalarLogProcessor
+
+__all__ = ['ScalarLogProcessor']

@@ -1,0 +1,38 @@
+"""Where evaluation results go: the log line holds the scalars, the JSON
+results and a CSV hold the per-class accuracy."""
+import csv
+import glob
+import json
+import os.path as osp
+
+import pytest
+from mmengine.runner import Runner
+
+from tiny_run import Context, tiny_fmnist_cfg
+
+# no class of the tiny subset has more than 100 images: no many-shot group
+SCALARS = {'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'}
+
+
+def test_log_line_holds_scalars_and_csv_holds_per_class(fmnist, tmp_path):
+    runner = Runner.from_cfg(
+        tiny_fmnist_cfg('ce', Context(fmnist, str(tmp_path))))
+    metrics = runner.test()
+    with open(osp.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
+        line = [row for row in f if 'Epoch(test)' in row][-1]
+    assert set(metrics) == {*SCALARS, 'lt/per_class'}
+    for key in SCALARS:
+        assert f'{key}: {metrics[key]:.4f}' in line
+    assert 'per_class' not in line and line.count('[') == 1  # [2/2]
+    saved = json.loads(open(glob.glob(
+        osp.join(runner.log_dir, f'{runner.timestamp}.json'))[0]).readline())
+    assert saved['lt/per_class'] == metrics['lt/per_class']
+    assert len(saved['lt/per_class']) == 10
+    with open(osp.join(runner.log_dir, 'per_class_accuracy_test.csv')) as f:
+        rows = list(csv.DictReader(f))
+    # the tiny subset: int(24 * 4 ** (-i / 9)) training images of class i
+    counts = [int(24 * 4**(-i / 9)) for i in range(10)]
+    assert [int(r['train_images']) for r in rows] == counts
+    assert [r['name'] for r in rows][:2] == ['T-shirt/top', 'Trouser']
+    assert [float(r['accuracy']) for r in rows] == pytest.approx(
+        metrics['lt/per_class'])
