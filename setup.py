@@ -40,6 +40,9 @@ setup(
     install_requires=[
         mmcv_requirement(), *read_requirements('requirements/runtime.txt')
     ],
-    extras_require={'tests': ['pytest']},
+    extras_require={
+        'tests': ['pytest'],
+        'tensorboard': ['tensorboard']
+    },
     license='Apache License 2.0',
 )

@@ -3,12 +3,16 @@ results and a CSV hold the per-class accuracy."""
 import csv
 import glob
 import json
+import os
 import os.path as osp
+import subprocess
+import sys
 
+import mmengine
 import pytest
 from mmengine.runner import Runner
 
-from tiny_run import Context, tiny_fmnist_cfg
+from tiny_run import REPO, Context, tiny_fmnist_cfg
 
 # no class of the tiny subset has more than 100 images: no many-shot group
 SCALARS = {'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'}
@@ -36,3 +40,27 @@ def test_log_line_holds_scalars_and_csv_holds_per_class(fmnist, tmp_path):
     assert [r['name'] for r in rows][:2] == ['T-shirt/top', 'Trouser']
     assert [float(r['accuracy']) for r in rows] == pytest.approx(
         metrics['lt/per_class'])
+
+
+def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
+    """``tools/test.py`` is MMPretrain's: ``--out``/``--out-item`` and
+    ``--tta`` work."""
+    cfg = tiny_fmnist_cfg('ce', Context(fmnist, str(tmp_path)))
+    Runner.from_cfg(cfg).train()
+    config = str(tmp_path / 'ce.py')
+    cfg.dump(config)
+    checkpoint = str(tmp_path / 'work' / 'epoch_1.pth')
+    for extra, out in ((['--out-item', 'metrics', '--tta'], 'metrics.pkl'),
+                       ([], 'predictions.pkl')):
+        result = subprocess.run(
+            [sys.executable, 'tools/test.py', config, checkpoint,
+             '--work-dir', str(tmp_path / 'test'), '--out',
+             str(tmp_path / out), *extra],
+            cwd=REPO, capture_output=True, text=True, timeout=600,
+            env=dict(os.environ, OMP_NUM_THREADS='1'))
+        assert result.returncode == 0, result.stderr[-3000:]
+    metrics = mmengine.load(str(tmp_path / 'metrics.pkl'))
+    assert set(metrics) == {*SCALARS, 'lt/per_class'}
+    predictions = mmengine.load(str(tmp_path / 'predictions.pkl'))
+    assert len(predictions) == 50  # the 50 test images
+    assert {int(p['pred_label']) for p in predictions} <= set(range(10))

@@ -1,4 +1,4 @@
-"""Command-line arguments shared by ``tools/train.py`` and ``tools/test.py``."""
+"""Command-line arguments of ``tools/train.py``, as MMPretrain's."""
 import argparse
 import os
 import os.path as osp

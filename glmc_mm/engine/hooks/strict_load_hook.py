@@ -3,7 +3,7 @@ import re
 from typing import List, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
+from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 
@@ -47,8 +47,9 @@ class StrictLoadHook(Hook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.allow_partial:
             return
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        model = runner.model
+        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
+            model = model.module  # as MMEngine's loader unwraps them
         expected = model.state_dict()
         loaded = {
             re.sub(r'^module\.', '', key): value
