@@ -15,7 +15,12 @@ view_pipeline = [
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
 ]
 train_pipeline = [*load_pipeline, *view_pipeline, dict(type='PackInputs')]
-test_pipeline = [dict(type='PackInputs')]
+# The dataset gives grey arrays, which pass unchanged; an image file read by
+# an inferencer (colour, BGR) is turned grey first.
+test_pipeline = [
+    dict(type='RandomLumaGrayscale', prob=1.0),
+    dict(type='PackInputs'),
+]
 
 train_dataloader = dict(
     batch_size=64,

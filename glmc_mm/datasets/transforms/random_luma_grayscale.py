@@ -19,7 +19,9 @@ class RandomLumaGrayscale(RandomGrayscale):
 
     i.e. ``0.299 R + 0.587 G + 0.114 B`` rounded to the nearest level. MMCV's
     default is the plain channel mean, truncated. One random draw per call,
-    as MMCV's.
+    as MMCV's, for a 3-channel image; a grey image passes unchanged and draws
+    nothing. With ``prob=1`` it turns a colour file grey (the Fashion-MNIST
+    test pipeline, for inference from an image file).
 
     Args:
         prob (float): Probability of turning the image grey.
@@ -48,8 +50,8 @@ class RandomLumaGrayscale(RandomGrayscale):
     def transform(self, results: dict) -> dict:
         """Turn ``results['img']`` grey with probability ``prob``."""
         img = results['img']
-        if self._random_prob() < self.prob and img.ndim == 3 \
-                and img.shape[2] == 3:
+        if img.ndim == 3 and img.shape[2] == 3 \
+                and self._random_prob() < self.prob:
             grey = ((img.astype(np.uint32) @ self.fixed_point_weights + 2**15)
                     >> 16).astype(np.uint8)
             results['img'] = np.dstack([grey] * 3) \

@@ -1,0 +1,64 @@
+"""The Fashion-MNIST configs on an image file and in a FLOPs count."""
+import os.path as osp
+import subprocess
+import sys
+
+import cv2
+import numpy as np
+import torch
+from mmengine.analysis import FlopAnalyzer
+from mmengine.config import Config
+from mmpretrain.apis import ImageClassificationInferencer, get_model
+
+from glmc_mm.utils.model_complexity import model_complexity
+from tiny_run import REPO
+
+CONFIG = osp.join(REPO, 'configs', 'glmc',
+                  'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
+
+
+def test_infers_from_colour_png_and_jpeg_files(tmp_path):
+    image = np.random.default_rng(0).integers(0, 256, (28, 28, 3),
+                                              dtype=np.uint8)
+    inferencer = ImageClassificationInferencer(CONFIG)
+    for name in ('shirt.png', 'shirt.jpg'):
+        path = str(tmp_path / name)
+        cv2.imwrite(path, image)
+        result = inferencer(path)[0]
+        assert 0 <= result['pred_label'] < 10
+        assert len(result['pred_scores']) == 10
+
+
+def test_flops_are_counted_on_one_grey_channel():
+    cfg = Config.fromfile(CONFIG)
+    results = model_complexity(cfg, (28, 28))
+    assert results['input_shape'] == (1, 28, 28)
+    model = get_model(cfg).eval()
+    assert results['params'] == sum(p.numel() for p in model.parameters())
+    flops = FlopAnalyzer(model.backbone, torch.zeros(1, 1, 28, 28))
+    # the stem: 16 filters of 1 x 3 x 3 at each of the 28 x 28 positions
+    assert flops.by_module()['conv1'] == 16 * 9 * 28 * 28
+    # the backbone, plus at most the global pooling of its 64 x 7 x 7 output
+    assert flops.total() <= results['flops'] <= flops.total() + 64 * 7 * 7
+
+
+def test_get_flops_tool_prints_the_grey_input():
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/get_flops.py', CONFIG,
+         '--shape', '28'], cwd=REPO, capture_output=True, text=True,
+        timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'Input shape: (1, 28, 28)' in result.stdout
+
+
+def test_the_grey_test_transform_leaves_dataset_arrays_and_the_rng_alone():
+    from mmpretrain.registry import TRANSFORMS
+    to_grey = TRANSFORMS.build(dict(type='RandomLumaGrayscale', prob=1.0))
+    grey = np.arange(28 * 28, dtype=np.uint8).reshape(28, 28)
+    before = np.random.get_state()[1].copy()
+    assert to_grey.transform({'img': grey.copy()})['img'].tolist() == \
+        grey.tolist()
+    assert (np.random.get_state()[1] == before).all()  # nothing drawn
+    colour = np.dstack([grey, grey, grey])  # equal channels: the same grey
+    assert to_grey.transform({'img': colour})['img'].tolist() == \
+        grey.tolist()
