@@ -358,6 +358,7 @@ def test_short_schedules_are_warned_about(epochs, warned):
     sampler.with_uniform = True
     try:
         CumulativeLearningHook().before_train(SimpleNamespace(
+            model=torch.nn.ModuleDict({'head': torch.nn.Identity()}),
             train_loop=object.__new__(EpochBasedTrainLoop),
             train_dataloader=SimpleNamespace(batch_sampler=sampler),
             max_epochs=epochs))

@@ -30,6 +30,9 @@ class ClassCountsHook(Hook):
       :class:`LongTailAccuracy` reads them. A checkpoint saved before the
       model recorded its counts has none; the hook then builds the config's
       training set to count it, and says so in the log.
+
+    A model without any ``num_classes`` is not a classifier (e.g. the
+    stand-in model of MMPretrain's ``vis_scheduler.py``) and is left alone.
     """
 
     priority = 'VERY_HIGH'
@@ -41,10 +44,12 @@ class ClassCountsHook(Hook):
             attach_class_counts(model, num_classes)
 
     def before_train(self, runner) -> None:
+        model = self._model(runner)
+        if model_num_classes(model) is None:
+            return
         dataset = runner.train_dataloader.dataset
-        record_class_counts(
-            self._model(runner), get_class_counts(dataset),
-            type(dataset).__name__)
+        record_class_counts(model, get_class_counts(dataset),
+                            type(dataset).__name__)
 
     def before_val(self, runner) -> None:
         self._give_to_metrics(runner, runner.val_loop.evaluator)
@@ -59,6 +64,8 @@ class ClassCountsHook(Hook):
 
     def _give_to_metrics(self, runner, evaluator: Evaluator) -> None:
         model = self._model(runner)
+        if model_num_classes(model) is None:
+            return
         counts = recorded_class_counts(model)
         if counts is None:
             if not runner.cfg.get('train_dataloader'):

@@ -2,6 +2,7 @@
 import logging
 from typing import Optional
 
+import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 from mmengine.model import is_model_wrapper
@@ -34,7 +35,9 @@ class CumulativeLearningHook(Hook):
     for the re-balanced stream). GLMC predicts with ``fc_cb``, whose loss
     weight ``1 - alpha`` stays near 0 for the first third of training: an
     epoch-based run much shorter than the paper's (200 epochs on CIFAR, 135
-    on ImageNet-LT) is warned about.
+    on ImageNet-LT) is warned about. A model without ``head`` is not GLMC's
+    (e.g. the stand-in model of MMPretrain's ``vis_scheduler.py``) and is
+    left alone.
 
     Args:
         head (str): Attribute path of the head in the model.
@@ -49,7 +52,17 @@ class CumulativeLearningHook(Hook):
         self.min_epochs = min_epochs
         self.alpha: Optional[float] = None
 
+    def _head(self, runner) -> Optional[nn.Module]:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        try:
+            return model.get_submodule(self.head)
+        except AttributeError:
+            return None
+
     def before_train(self, runner) -> None:
+        if self._head(runner) is None:
+            return
         batch_sampler = runner.train_dataloader.batch_sampler
         if not (isinstance(batch_sampler, RebalancedBatchSampler)
                 and batch_sampler.with_uniform):
@@ -76,10 +89,11 @@ class CumulativeLearningHook(Hook):
                 level=logging.WARNING)
 
     def _set(self, runner, progress: float) -> None:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
+        head = self._head(runner)
+        if head is None:
+            return
         self.alpha = 1.0 - progress**2
-        model.get_submodule(self.head).alpha = self.alpha
+        head.alpha = self.alpha
         runner.message_hub.update_info('alpha', self.alpha)
 
     def before_train_epoch(self, runner) -> None:
@@ -90,4 +104,5 @@ class CumulativeLearningHook(Hook):
                           data_batch: Optional[dict] = None) -> None:
         if not isinstance(runner.train_loop, EpochBasedTrainLoop):
             self._set(runner, runner.iter / runner.max_iters)
-        runner.message_hub.update_scalar('train/alpha', self.alpha)
+        if self.alpha is not None:
+            runner.message_hub.update_scalar('train/alpha', self.alpha)
