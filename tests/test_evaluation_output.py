@@ -5,6 +5,7 @@ import glob
 import json
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -64,3 +65,15 @@ def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
     predictions = mmengine.load(str(tmp_path / 'predictions.pkl'))
     assert len(predictions) == 50  # the 50 test images
     assert {int(p['pred_label']) for p in predictions} <= set(range(10))
+    # MMPretrain's eval_metric.py on them, with the training counts given
+    counts = [int(24 * 4**(-i / 9)) for i in range(10)]
+    result = subprocess.run(
+        [sys.executable, 'tools/analysis_tools/eval_metric.py',
+         str(tmp_path / 'predictions.pkl'), '--metric',
+         'type=LongTailAccuracy', f'class_counts={counts}'.replace(' ', '')],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    hits = [int(p['pred_label']) == int(p['gt_label']) for p in predictions]
+    top1 = float(re.search(r"'lt/top1': ([\d.]+)", result.stdout)[1])
+    assert top1 == pytest.approx(100 * sum(hits) / len(hits))
+    assert "'lt/few':" in result.stdout and "'lt/many'" not in result.stdout
