@@ -31,10 +31,10 @@ class PerClassAccuracyHook(Hook):
     def __init__(self, key: str = 'lt/per_class') -> None:
         self.key = key
 
-    def _write(self, runner, metrics: Optional[dict], name: str) -> None:
+    def _write(self, runner, evaluator, metrics: Optional[dict],
+               name: str) -> None:
         if not metrics or self.key not in metrics or not is_main_process():
             return
-        evaluator = getattr(runner, f'{name.split("_")[0]}_evaluator')
         meta = evaluator.dataset_meta or {}
         classes = meta.get('classes') or []
         counts = meta.get(TRAIN_CLASS_COUNTS_KEY)
@@ -50,7 +50,8 @@ class PerClassAccuracyHook(Hook):
                 ])
 
     def after_val_epoch(self, runner, metrics: Optional[dict] = None) -> None:
-        self._write(runner, metrics, f'val_epoch{runner.epoch}')
+        self._write(runner, runner.val_evaluator, metrics,
+                    f'val_epoch{runner.epoch}')
 
     def after_test_epoch(self, runner, metrics: Optional[dict] = None) -> None:
-        self._write(runner, metrics, 'test')
+        self._write(runner, runner.test_evaluator, metrics, 'test')
