@@ -1,6 +1,15 @@
+import os
+import os.path as osp
+import shutil
 from importlib.metadata import PackageNotFoundError, version
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
+
+# What OpenMMLab's tools read from an installed package's ``.mim`` folder:
+# ``mim train glmc_mm CONFIG`` finds the configs and tools/train.py there,
+# and MMEngine resolves ``glmc_mm::glmc/<name>.py`` to .mim/configs.
+MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
 def mmcv_requirement() -> str:
@@ -28,6 +37,41 @@ def read_version() -> str:
     return scope['__version__']
 
 
+class BuildPyWithMim(build_py):
+    """``build_py`` that also puts :data:`MIM_FILES` into ``glmc_mm/.mim``:
+    copies in a wheel, links to the checkout in an editable install."""
+
+    def run(self) -> None:
+        super().run()
+        if self.editable_mode:
+            self._link_into_checkout()
+        else:
+            target = osp.join(self.build_lib, 'glmc_mm', '.mim')
+            os.makedirs(target, exist_ok=True)
+            for name in MIM_FILES:
+                if osp.isdir(name):
+                    shutil.copytree(
+                        name,
+                        osp.join(target, name),
+                        ignore=shutil.ignore_patterns('__pycache__', '*.pyc'),
+                        dirs_exist_ok=True)
+                else:
+                    shutil.copy2(name, target)
+
+    @staticmethod
+    def _link_into_checkout() -> None:
+        """``glmc_mm/.mim/<name>`` -> ``../../<name>`` (ignored by git)."""
+        target = osp.join('glmc_mm', '.mim')
+        os.makedirs(target, exist_ok=True)
+        for name in MIM_FILES:
+            link = osp.join(target, name)
+            if osp.islink(link) or osp.isfile(link):
+                os.remove(link)
+            elif osp.isdir(link):
+                shutil.rmtree(link)
+            os.symlink(osp.join('..', '..', name), link)
+
+
 setup(
     name='glmc_mm',
     version=read_version(),
@@ -45,4 +89,5 @@ setup(
         'tensorboard': ['tensorboard']
     },
     license='Apache License 2.0',
+    cmdclass={'build_py': BuildPyWithMim},
 )

@@ -1,6 +1,6 @@
 """Make mmengine 0.10 work on current torch, safely. Applied on import.
 
-Only two things are patched, each because MMEngine offers no seam for it;
+Only four things are patched, each because its owner offers no seam for it;
 everything else goes through MMEngine's registries.
 
 1. Checkpoints: torch >= 2.6 loads with ``weights_only=True``, which refuses
@@ -31,17 +31,41 @@ everything else goes through MMEngine's registries.
    model for a CPU run is the registered
    :class:`AnyDeviceDistributedDataParallel`, which our runtime config
    selects through ``model_wrapper_cfg``.
+
+The other three are wrappers around MMEngine's and matplotlib's own
+functions that change only one input:
+
+3. A config that inherits another package's config (``glmc_mm::...``)
+   gets MMEngine's ``_scope_`` key on every inherited dict, and
+   ``Runner.build_dataloader`` passes every key of ``collate_fn`` to the
+   collate function, which then fails on ``_scope_``; the key is dropped
+   from ``collate_fn`` (the function is MMEngine's ``FUNCTIONS`` entry
+   either way).
+4. MMEngine's ``get_installed_path`` (which resolves ``glmc_mm::`` configs)
+   assumes a package's folder sits beside its metadata; in an editable
+   install by current pip and setuptools (PEP 660) it does not, so for a
+   package whose assumed folder is missing it answers with where Python
+   imports the package from.
+5. matplotlib >= 3.8 made the ``renderer`` argument of
+   ``matplotlib._tight_bbox.adjust_bbox`` required, and MMPretrain's
+   ``tools/visualization/browse_dataset.py`` calls it without one; when it
+   is missing, the figure's own renderer is passed.
 """
+import importlib.util
+import inspect
 import os.path as osp
 import pickle
 import zipfile
 from typing import Optional
 
+import matplotlib._tight_bbox as mpl_tight_bbox
+import mmengine.config.config as mmengine_config
 import numpy as np
 import torch
 import torch.distributed as torch_dist
 from mmengine.dist import utils as dist_utils
 from mmengine.logging import HistoryBuffer
+from mmengine.runner import Runner
 from mmengine.runner.checkpoint import CheckpointLoader
 
 
@@ -164,3 +188,43 @@ def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
 HistoryBuffer.__getstate__ = _history_buffer_state
 torch.serialization.add_safe_globals(_checkpoint_globals())
 dist_utils._init_dist_pytorch = _init_dist_pytorch
+
+
+def _get_installed_path(package: str) -> str:
+    """MMEngine's ``get_installed_path``, or, where the folder it names does
+    not exist (an editable install), the folder Python imports ``package``
+    from."""
+    path = _mmengine_get_installed_path(package)
+    if not osp.isdir(path):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.submodule_search_locations:
+            return list(spec.submodule_search_locations)[0]
+    return path
+
+
+def _build_dataloader(dataloader, seed=None, diff_rank_seed=False):
+    """MMEngine's ``Runner.build_dataloader`` without the ``_scope_`` key of
+    an inherited ``collate_fn``."""
+    collate_fn = dataloader.get('collate_fn') if isinstance(
+        dataloader, dict) else None
+    if isinstance(collate_fn, dict) and '_scope_' in collate_fn:
+        collate_fn = {k: v for k, v in collate_fn.items() if k != '_scope_'}
+        dataloader = {**dataloader, 'collate_fn': collate_fn}
+    return _mmengine_build_dataloader(dataloader, seed, diff_rank_seed)
+
+
+def _adjust_bbox(fig, bbox_inches, renderer=None, fixed_dpi=None):
+    """matplotlib's ``adjust_bbox`` with the figure's renderer by default."""
+    if renderer is None:
+        renderer = fig.canvas.get_renderer()
+    return _mpl_adjust_bbox(fig, bbox_inches, renderer, fixed_dpi)
+
+
+_mmengine_build_dataloader = Runner.build_dataloader
+Runner.build_dataloader = staticmethod(_build_dataloader)
+_mmengine_get_installed_path = mmengine_config.get_installed_path
+mmengine_config.get_installed_path = _get_installed_path
+_mpl_adjust_bbox = mpl_tight_bbox.adjust_bbox
+if inspect.signature(_mpl_adjust_bbox).parameters['renderer'].default is (
+        inspect.Parameter.empty):
+    mpl_tight_bbox.adjust_bbox = _adjust_bbox

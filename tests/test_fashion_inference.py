@@ -62,17 +62,3 @@ def test_the_grey_test_transform_leaves_dataset_arrays_and_the_rng_alone():
     colour = np.dstack([grey, grey, grey])  # equal channels: the same grey
     assert to_grey.transform({'img': colour})['img'].tolist() == \
         grey.tolist()
-
-
-def test_mmpretrain_vis_scheduler_runs_on_a_glmc_config(tmp_path):
-    """MMPretrain's tool runs the config's hooks on a stand-in model and
-    loader; ClassCountsHook and CumulativeLearningHook leave them alone."""
-    import mmpretrain
-    tool = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools',
-                    'visualization', 'vis_scheduler.py')
-    result = subprocess.run(
-        [sys.executable, tool, CONFIG, '--dataset-size', '2974', '--ngpus',
-         '1', '--save-path', str(tmp_path / 'lr.png'), '--not-show'],
-        cwd=str(tmp_path), capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert osp.getsize(tmp_path / 'lr.png') > 0

@@ -9,15 +9,10 @@ Every argument is MMPretrain's: ``--work-dir``, ``--out`` with
 (``<work-dir>/<timestamp>/<timestamp>.json``), with the per-class accuracy
 in a CSV beside it.
 """
-import os.path as osp
-import runpy
-
-import mmpretrain
+import sys
 
 import glmc_mm  # noqa: F401  (registers the components, applies compat)
-
-MMPRETRAIN_TEST = osp.join(
-    osp.dirname(mmpretrain.__file__), '.mim', 'tools', 'test.py')
+from glmc_mm.utils import run_mmpretrain_tool
 
 if __name__ == '__main__':
-    runpy.run_path(MMPRETRAIN_TEST, run_name='__main__')
+    run_mmpretrain_tool('test.py', sys.argv[1:])

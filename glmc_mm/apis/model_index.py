@@ -7,11 +7,14 @@ from mmpretrain.apis import ModelHub
 
 
 def _find_model_index() -> Optional[str]:
-    """``model-index.yml`` of a source checkout (or an editable install),
-    or None."""
-    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    path = osp.join(root, 'model-index.yml')
-    return path if osp.isfile(path) else None
+    """``model-index.yml`` of the installed package (``glmc_mm/.mim``), else
+    of the source checkout this package is imported from, else None."""
+    package = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    for root in (osp.join(package, '.mim'), osp.dirname(package)):
+        path = osp.join(root, 'model-index.yml')
+        if osp.isfile(path):
+            return path
+    return None
 
 
 MODEL_INDEX = _find_model_index()

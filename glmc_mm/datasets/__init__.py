@@ -8,13 +8,14 @@ from .long_tail_dataset import LongTailDataset
 from .long_tail_mixin import LongTailMixin
 from .long_tail_subset import long_tail_class_sizes, long_tail_indices
 from .samplers import RebalancedBatchSampler
+from .training_stream_dataset import TrainingStreamDataset
 from .transforms import RandomLumaGrayscale
 
 __all__ = [
     'CIFAR10LT', 'CIFAR100LT', 'CLASS_COUNTS_KEY', 'FashionMNISTIDX',
     'INaturalist2018', 'ImageNetLT', 'LabelCountsMixin', 'LabelListDataset',
     'LongTailDataset', 'LongTailMixin', 'RandomLumaGrayscale',
-    'RebalancedBatchSampler',
+    'RebalancedBatchSampler', 'TrainingStreamDataset',
     'TRAIN_CLASS_COUNTS_KEY', 'class_counts_from_config', 'get_class_counts',
     'long_tail_class_sizes', 'long_tail_indices'
 ]

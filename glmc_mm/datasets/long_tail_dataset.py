@@ -1,9 +1,9 @@
 """A wrapper that makes any MMPretrain dataset exponentially long-tailed."""
 import copy
-from typing import Optional, Union
+from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
-from mmengine.dataset import BaseDataset, force_full_init
+from mmengine.dataset import BaseDataset, Compose, force_full_init
 from mmpretrain.registry import DATASETS
 
 from ..utils.value_checks import check_number
@@ -35,6 +35,11 @@ class LongTailDataset(LabelCountsMixin):
         seed (int): Seed of the subset draw. Defaults to 0.
         max_per_class (int, optional): Cap on ``n_max``. Defaults to None.
         lazy_init (bool): Defer loading until first use. Defaults to False.
+        pipeline (list, optional): The wrapped dataset's pipeline, given
+            here rather than in ``dataset`` (then MMPretrain's
+            ``verify_dataset.py``, which reads the top-level ``pipeline``,
+            works on the config). Defaults to None: the wrapped dataset's
+            own.
     """
 
     def __init__(self,
@@ -42,7 +47,9 @@ class LongTailDataset(LabelCountsMixin):
                  imbalance_factor: float = 100,
                  seed: int = 0,
                  max_per_class: Optional[int] = None,
-                 lazy_init: bool = False) -> None:
+                 lazy_init: bool = False,
+                 pipeline: Optional[Sequence[Union[dict, Callable]]] = None
+                 ) -> None:
         self.imbalance_factor = check_number('LongTailDataset', 'imbalance_factor',
                                              imbalance_factor, minimum=1)
         self.seed = check_number('LongTailDataset', 'seed', seed, integer=True)
@@ -55,6 +62,13 @@ class LongTailDataset(LabelCountsMixin):
         else:
             raise TypeError('LongTailDataset: dataset must be a config dict or '
                             f'a BaseDataset, got {type(dataset).__name__}')
+        if pipeline is not None:
+            if self.dataset.pipeline.transforms:
+                raise ValueError(
+                    'LongTailDataset: pipeline is given both to the wrapper '
+                    f'and to the wrapped {type(self.dataset).__name__}; give '
+                    'it once')
+            self.pipeline = Compose(pipeline)
         self._metainfo = self.dataset.metainfo
         self._fully_initialized = False
         if not lazy_init:
@@ -103,6 +117,16 @@ class LongTailDataset(LabelCountsMixin):
     @force_full_init
     def __getitem__(self, idx: int) -> dict:
         return self.dataset[idx]
+
+    @property
+    def pipeline(self) -> Compose:
+        """The wrapped dataset's pipeline (MMPretrain's
+        ``browse_dataset.py`` reads and replaces it)."""
+        return self.dataset.pipeline
+
+    @pipeline.setter
+    def pipeline(self, pipeline: Compose) -> None:
+        self.dataset.pipeline = pipeline
 
     @property
     def CLASSES(self):

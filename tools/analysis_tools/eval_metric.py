@@ -10,16 +10,10 @@ Example::
     python tools/analysis_tools/eval_metric.py predictions.pkl \\
         --metric type=LongTailAccuracy class_counts=[1200,719,...,12]
 """
-import os.path as osp
-import runpy
-
-import mmpretrain
+import sys
 
 import glmc_mm  # noqa: F401  (registers LongTailAccuracy)
-
-MMPRETRAIN_EVAL_METRIC = osp.join(
-    osp.dirname(mmpretrain.__file__), '.mim', 'tools', 'analysis_tools',
-    'eval_metric.py')
+from glmc_mm.utils import run_mmpretrain_tool
 
 if __name__ == '__main__':
-    runpy.run_path(MMPRETRAIN_EVAL_METRIC, run_name='__main__')
+    run_mmpretrain_tool('analysis_tools/eval_metric.py', sys.argv[1:])
