@@ -105,10 +105,19 @@ def write_jpeg_list(root: str,
                     num_images: int = 96,
                     num_classes: int = 10,
                     size: tuple = (256, 320),
-                    seed: int = 0) -> str:
+                    seed: int = 0,
+                    photo_like: bool = False,
+                    quality: int = 95) -> str:
     """Write random JPEGs under ``root/train/<label>/`` and a
     ``relative/path.JPEG label`` list, ``root/train.txt``: every class
     present, then a long tail. Returns the list's path.
+
+    Args:
+        size (tuple): ``(height, width)`` of every image.
+        photo_like (bool): Smooth colour fields with fine grain, which
+            compress (and decode) like photographs, rather than pixel
+            noise. Defaults to False.
+        quality (int): JPEG quality. Defaults to 95.
     """
     import cv2
     rng = np.random.default_rng(seed)
@@ -118,10 +127,18 @@ def write_jpeg_list(root: str,
     ]
     lines = []
     for index, label in enumerate(labels):
+        if photo_like:
+            field = rng.integers(0, 256, (6, 8, 3)).astype(np.float32)
+            image = cv2.resize(field, size[::-1],
+                               interpolation=cv2.INTER_CUBIC)
+            image += rng.normal(0, 12, image.shape).astype(np.float32)
+            image = np.clip(image, 0, 255).astype(np.uint8)
+        else:
+            image = rng.integers(0, 256, (*size, 3), dtype=np.uint8)
         path = f'train/{label}/{index}.JPEG'
         os.makedirs(osp.join(root, osp.dirname(path)), exist_ok=True)
-        cv2.imwrite(osp.join(root, path),
-                    rng.integers(0, 256, (*size, 3), dtype=np.uint8))
+        cv2.imwrite(osp.join(root, path), image,
+                    [cv2.IMWRITE_JPEG_QUALITY, quality])
         lines.append(f'{path} {label}')
     list_path = osp.join(root, 'train.txt')
     with open(list_path, 'w') as f:

@@ -18,7 +18,13 @@ process on generated data in the real formats:
    :mod:`glmc_mm.testing.authors_step` states it;
 5. ``data``: samples/s the GLMC train dataloader delivers with 0, 1, 2
    workers;
-6. peak resident memory of each process.
+6. ``pipeline``: samples/s of the train pipeline on ONE core (one process,
+   one thread: what one dataloader worker delivers), each transform's share
+   of it from timing every transform, and the same for the authors'
+   torchvision pipeline (two views of each ``PIL`` image) on the same files.
+   For the 224-pixel setting the files are photo-like 500 x 375 JPEGs of
+   quality 90;
+7. peak resident memory of each process.
 
 Images/s count the ``2B`` images that go through the network per step.
 Each figure is the median of several timed windows after warm-up.
@@ -38,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from types import SimpleNamespace
 from typing import Callable, Dict, List
 
 import numpy as np
@@ -54,7 +61,8 @@ SETTINGS = {
     dict(config='configs/glmc/glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
          cpu_batch=8, gpu_batch=64),
 }
-MEASURES = ('runner', 'floor', 'plain', 'authors', 'data')
+MEASURES = ('runner', 'floor', 'plain', 'authors', 'data', 'pipeline')
+PHOTOS = dict(num_images=64, size=(375, 500), photo_like=True, quality=90)
 
 
 def parse_args() -> argparse.Namespace:
@@ -74,6 +82,8 @@ def parse_args() -> argparse.Namespace:
         '--cfg-options', nargs='+', action=DictAction, default={},
         help='override settings of the GLMC config, e.g. '
         'model.channels_last=False')
+    parser.add_argument('--pipeline-samples', type=int, default=60,
+                        help='samples timed by the pipeline measure')
     parser.add_argument('--measure', choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument('--setting', help=argparse.SUPPRESS)
     parser.add_argument('--data-root', help=argparse.SUPPRESS)
@@ -97,6 +107,8 @@ def make_data(setting: str, root: str) -> None:
         from glmc_mm.testing import write_cifar
         write_cifar(root, 'cifar10', 1000, 10, learnable=True)
         return
+    from glmc_mm.testing import write_jpeg_list
+    write_jpeg_list(osp.join(root, 'photos'), **PHOTOS)
     import cv2
     rng = np.random.default_rng(0)
     # every class present, then a long tail
@@ -212,6 +224,22 @@ def measure_floor(cfg, steps: int) -> List[float]:
     return run_steps(step, steps)
 
 
+def authors_view(cfg, setting: str):
+    """The authors' torchvision transforms of one view."""
+    from torchvision import transforms as T
+    pre = cfg.data_preprocessor
+    normalize = T.Normalize([m / 255 for m in pre.mean],
+                            [s / 255 for s in pre.std])
+    if setting == 'cifar':
+        return T.Compose([T.RandomCrop(32, padding=4),
+                          T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+    return T.Compose([
+        T.RandomResizedCrop(224), T.ColorJitter(0.4, 0.4, 0.4, 0.0),
+        T.RandomGrayscale(p=0.2),
+        T.RandomApply([T.GaussianBlur(23, sigma=(0.1, 2.0))], p=0.5),
+        T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+
+
 def measure_authors(cfg, steps: int, setting: str) -> List[float]:
     """The authors' loop in plain PyTorch around the authors' step."""
     import torch.nn.functional as F
@@ -228,17 +256,7 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
     counts = get_class_counts(source).astype(np.float64)
     labels = source.get_gt_labels()
     pre = cfg.data_preprocessor
-    normalize = T.Normalize([m / 255 for m in pre.mean],
-                            [s / 255 for s in pre.std])
-    if setting == 'cifar':
-        view = T.Compose([T.RandomCrop(32, padding=4),
-                          T.RandomHorizontalFlip(), T.ToTensor(), normalize])
-    else:
-        view = T.Compose([
-            T.RandomResizedCrop(224), T.ColorJitter(0.4, 0.4, 0.4, 0.0),
-            T.RandomGrayscale(p=0.2),
-            T.RandomApply([T.GaussianBlur(23, sigma=(0.1, 2.0))], p=0.5),
-            T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+    view = authors_view(cfg, setting)
 
     class TwoViews(Dataset):
 
@@ -317,6 +335,54 @@ def measure_data(cfg, workers: int, batches: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
+class PILDecode:
+    """The authors' image loading: ``PIL`` open and convert to RGB."""
+
+    def __call__(self, path: str):
+        from PIL import Image
+        with open(path, 'rb') as f:
+            return Image.open(f).convert('RGB')
+
+
+def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
+    """Samples/s on one core and each transform's share: our pipeline and
+    the authors' on the same files."""
+    import cv2
+    from mmengine.dataset import default_collate
+    from mmengine.registry import init_default_scope
+    from mmpretrain.registry import DATASETS
+    from torch.utils.data import default_collate as torch_collate
+    from glmc_mm.utils.pipeline_profile import profile_samples
+    torch.set_num_threads(1)
+    cv2.setNumThreads(1)
+    init_default_scope('mmpretrain')
+    dataset_cfg = cfg.train_dataloader.dataset
+    if setting == 'imagenet':
+        dataset_cfg.data_root = osp.join(root, 'photos')
+    batch = cfg.train_dataloader.batch_size
+    dataset = DATASETS.build(dataset_cfg)
+    count = min(samples, len(dataset) - 4)
+    ours = profile_samples(dataset.__getitem__, dataset.pipeline, count,
+                           default_collate, batch)
+    # the authors' steps, in a holder whose transforms the profile times
+    steps = SimpleNamespace(transforms=[PILDecode(), authors_view(cfg,
+                                                                  setting)])
+
+    def authors_sample(index: int):
+        info = dataset.get_data_info(index)
+        if 'img' in info:
+            from PIL import Image
+            image = Image.fromarray(info['img'])
+        else:
+            image = steps.transforms[0](info['img_path'])
+        return [steps.transforms[1](image),
+                steps.transforms[1](image)], int(info['gt_label'])
+
+    authors = profile_samples(authors_sample, steps, count, torch_collate,
+                              batch)
+    return dict(ours=ours, authors=authors, samples=count)
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one measure in this process and print its figures as JSON."""
     import glmc_mm  # noqa: F401
@@ -339,7 +405,10 @@ def child(args: argparse.Namespace) -> None:
         stamps = measure_runner(plain_config(cfg), steps)
     elif args.measure == 'authors':
         stamps = measure_authors(cfg, steps, setting)
-    if args.measure != 'data':
+    if args.measure == 'pipeline':
+        result.update(measure_pipeline(cfg, setting, args.data_root,
+                                       args.pipeline_samples))
+    elif args.measure != 'data':
         result['images_per_s'] = median_rate(stamps, images, args.warmup,
                                              args.window_steps)
     else:
@@ -353,6 +422,17 @@ def child(args: argparse.Namespace) -> None:
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result['peak_rss_mb'] = round(max(usage, children) / 1024)
     print('RESULT ' + json.dumps(result))
+
+
+def print_pipeline(figures: dict) -> None:
+    """One core's samples/s and the shares, ours beside the authors'."""
+    print(f'  pipeline, one core, {figures["samples"]} samples:')
+    for name in ('ours', 'authors'):
+        f = figures[name]
+        shares = ', '.join(f'{k} {100 * v:.1f}%'
+                           for k, v in f['shares'].items())
+        print(f'    {name:<8} {f["samples_per_s"]:7.1f} samples/s '
+              f'({f["ms_per_sample"]:.2f} ms each): {shares}')
 
 
 def main() -> None:
@@ -377,6 +457,7 @@ def main() -> None:
                  setting, '--data-root', root, '--windows', str(args.windows),
                  '--window-steps', str(args.window_steps), '--warmup',
                  str(args.warmup), '--workers', str(args.workers),
+                 '--pipeline-samples', str(args.pipeline_samples),
                  *overrides],
                 cwd=REPO, capture_output=True, text=True)
             lines = [l for l in out.stdout.splitlines()
@@ -392,7 +473,9 @@ def main() -> None:
             f = figures[measure]
             print(f'  {measure:<8} {f["images_per_s"]:8.2f} images/s   '
                   f'peak RSS {f["peak_rss_mb"]} MB')
-        if len(figures) < len(MEASURES):
+        if 'pipeline' in figures:
+            print_pipeline(figures['pipeline'])
+        if not {'runner', 'floor', 'plain', 'authors', 'data'} <= set(figures):
             continue
         data = figures['data']
         rates = ', '.join(f'{w} workers {r:.0f}'
