@@ -96,6 +96,9 @@ BASELINES['ce_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
     'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'ce')
 BASELINES['glmc-maxnorm_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
     'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-maxnorm')
+# the photometric augmentations on the batch (tests/test_batch_photometric.py)
+BASELINES['glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
+    'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'glmc-batchaug')
 
 
 def test_every_config_is_in_the_table():
@@ -128,6 +131,8 @@ def test_baseline_shares_the_setting_of_its_glmc_config(name):
         assert cfg.model.type == 'GLMCClassifier'
         assert hooks[:5] == [*RUNTIME_HOOKS, 'CumulativeLearningHook']
         assert ('MaxNormHook' in hooks) == (recipe == 'glmc-maxnorm')
+        assert (cfg.data_preprocessor.get('photometric') is None) == (
+            recipe != 'glmc-batchaug')
         if recipe == 'glmc-bs':
             assert cfg.model.head.rebalanced_loss == dict(
                 type='BalancedSoftmaxLoss', tau=1.0, use_soft=True)

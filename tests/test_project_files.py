@@ -23,7 +23,7 @@ def test_configs_readme_links_every_config_and_only_real_files():
     links = set(re.findall(r'\]\(([\w.-]+\.py)\)', text))
     configs = {osp.basename(p) for p in
                glob.glob(osp.join(REPO, 'configs', 'glmc', '*.py'))}
-    assert len(configs) == 52
+    assert len(configs) == 53
     assert links == configs
     for relative in re.findall(r'\]\((\.\./[^)]+)\)', text):
         assert osp.isfile(osp.join(REPO, 'configs', 'glmc', relative))

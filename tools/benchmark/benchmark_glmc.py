@@ -60,6 +60,11 @@ SETTINGS = {
     'imagenet':
     dict(config='configs/glmc/glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
          cpu_batch=8, gpu_batch=64),
+    # the photometric augmentations on the batch (BatchPhotometricAugment)
+    'imagenet-batchaug':
+    dict(config='configs/glmc/'
+         'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
+         cpu_batch=8, gpu_batch=64),
 }
 MEASURES = ('runner', 'floor', 'plain', 'authors', 'data', 'pipeline')
 PHOTOS = dict(num_images=64, size=(375, 500), photo_like=True, quality=90)
@@ -137,7 +142,7 @@ def glmc_config(setting: str, root: str, batch: int, workers: int,
     loader.num_workers = workers
     loader.persistent_workers = workers > 0
     loader.dataset.data_root = root
-    if setting == 'imagenet':
+    if setting != 'cifar':
         loader.dataset.ann_file = 'train.txt'
         loader.dataset.metainfo = dict(classes=[str(i) for i in range(10)])
         loader.dataset.type = 'LabelListDataset'
@@ -350,14 +355,14 @@ def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
     import cv2
     from mmengine.dataset import default_collate
     from mmengine.registry import init_default_scope
-    from mmpretrain.registry import DATASETS
+    from mmpretrain.registry import DATASETS, MODELS
     from torch.utils.data import default_collate as torch_collate
     from glmc_mm.utils.pipeline_profile import profile_samples
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     init_default_scope('mmpretrain')
     dataset_cfg = cfg.train_dataloader.dataset
-    if setting == 'imagenet':
+    if setting != 'cifar':
         dataset_cfg.data_root = osp.join(root, 'photos')
     batch = cfg.train_dataloader.batch_size
     dataset = DATASETS.build(dataset_cfg)
@@ -380,7 +385,19 @@ def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
 
     authors = profile_samples(authors_sample, steps, count, torch_collate,
                               batch)
-    return dict(ours=ours, authors=authors, samples=count)
+    result = dict(ours=ours, authors=authors, samples=count)
+    photometric = cfg.data_preprocessor.get('photometric')
+    if photometric:
+        # its cost per sample (two views) on this device, one thread
+        module = MODELS.build(photometric)
+        views = torch.rand(4 * batch, 3, 224, 224) * 255
+        module(views)
+        start = time.perf_counter()
+        for _ in range(3):
+            module(views)
+        result['batch_stage_ms_per_sample'] = 1000 * (
+            time.perf_counter() - start) / (3 * 2 * batch)
+    return result
 
 
 def child(args: argparse.Namespace) -> None:
@@ -433,6 +450,10 @@ def print_pipeline(figures: dict) -> None:
                            for k, v in f['shares'].items())
         print(f'    {name:<8} {f["samples_per_s"]:7.1f} samples/s '
               f'({f["ms_per_sample"]:.2f} ms each): {shares}')
+    if 'batch_stage_ms_per_sample' in figures:
+        print('    + the batch photometric stage in the preprocessor: '
+              f'{figures["batch_stage_ms_per_sample"]:.2f} ms per sample on '
+              'this device, one thread')
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ load_pipeline = [
     dict(type='LoadImageFromFile', color_type='color_ignore_orientation'),
 ]
 view_pipeline = [
-    dict(type='RandomResizedCrop', scale=224, backend='pillow'),
+    dict(type='ContiguousRandomResizedCrop', scale=224, backend='pillow'),
     dict(
         type='ColorJitter',
         brightness=0.4,

@@ -1,3 +1,4 @@
+from .contiguous_random_resized_crop import ContiguousRandomResizedCrop
 from .random_luma_grayscale import RandomLumaGrayscale
 
-__all__ = ['RandomLumaGrayscale']
+__all__ = ['ContiguousRandomResizedCrop', 'RandomLumaGrayscale']

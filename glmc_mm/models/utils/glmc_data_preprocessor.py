@@ -46,6 +46,11 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
         cutmix_correct_lam (bool): Use the pasted area for the CutMix
             targets instead of ``lam`` (MMPretrain's ``correct_lam``). The
             reference does not. Defaults to False.
+        photometric (dict, optional): A module applied to every training
+            view before the mixing, e.g.
+            ``dict(type='BatchPhotometricAugment')``: the photometric
+            augmentations on the batch, on the model's device, instead of
+            in the dataloader workers. Defaults to None.
         **kwargs: Arguments of :class:`ClsDataPreprocessor`; ``num_classes``
             is required.
     """
@@ -54,6 +59,7 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
                  mix_alpha: float = 1.0,
                  label_weighting: float = 1.2,
                  cutmix_correct_lam: bool = False,
+                 photometric: Optional[dict] = None,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         owner = 'GLMCDataPreprocessor'
@@ -63,6 +69,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
         self.label_weighting = check_number(owner, 'label_weighting',
                                             label_weighting, minimum=0)
         self.cutmix = GLMCCutMix(alpha=mix_alpha, correct_lam=cutmix_correct_lam)
+        self.photometric = None if photometric is None else MODELS.build(
+            photometric)
         self.register_buffer('label_weights', None, persistent=False)
         if self.label_weighting == 0:
             self.set_class_counts([1] * self.num_classes)
@@ -101,6 +109,8 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
             view if isinstance(view, torch.Tensor) else torch.stack(view)
             for view in views
         ])).float()
+        if self.photometric is not None:
+            images = self.photometric(images)
         labels = torch.cat([s.gt_label for s in data_samples]).to(self.device)
         lam = float(np.random.beta(self.mix_alpha, self.mix_alpha))
         box, lam_local = self.cutmix.cutmix_bbox_and_lam(images.shape[-2:], lam)
