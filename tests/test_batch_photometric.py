@@ -10,6 +10,7 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmpretrain.registry import MODELS, TRANSFORMS
+from mmpretrain.structures import DataSample
 from PIL import Image, ImageFilter
 
 from glmc_mm.models.utils import BatchPhotometricAugment
@@ -39,8 +40,8 @@ def apply_one(img: np.ndarray, **params) -> np.ndarray:
                 sigma=torch.tensor([1.0]))
     base.update(params)
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float()
-    return BatchPhotometricAugment().apply(x, base)[0].permute(1, 2,
-                                                              0).numpy()
+    out = BatchPhotometricAugment().augment(x, base)[0]
+    return out.permute(1, 2, 0).numpy()
 
 
 @pytest.mark.parametrize('op, factor, reference', [
@@ -197,12 +198,11 @@ def test_preprocessor_applies_it_to_every_view_before_mixing():
                                                       grey_prob=1.0)))
     views = [torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
              for _ in range(2)]
-    from mmpretrain.structures import DataSample
-    samples = lambda: [DataSample().set_gt_label(i % 4) for i in range(4)]
 
     def run(preprocessor):
         np.random.seed(1)
-        return preprocessor({'inputs': views, 'data_samples': samples()},
+        samples = [DataSample().set_gt_label(i % 4) for i in range(4)]
+        return preprocessor({'inputs': views, 'data_samples': samples},
                             training=True)['inputs']
 
     assert torch.equal(run(same), run(plain))
@@ -210,6 +210,15 @@ def test_preprocessor_applies_it_to_every_view_before_mixing():
     assert not torch.equal(mixed, run(plain))
     assert torch.allclose(mixed[:, 0], mixed[:, 1]) and \
         torch.allclose(mixed[:, 1], mixed[:, 2])
+
+
+def test_the_batchaug_config_builds_and_initialises_its_model():
+    from mmpretrain import get_model
+    model = get_model(osp.join(
+        CONFIGS, 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
+    model.init_weights()
+    assert isinstance(model.data_preprocessor.photometric,
+                      BatchPhotometricAugment)
 
 
 def test_bad_settings_are_named():

@@ -252,7 +252,6 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
     from mmpretrain.registry import DATASETS, MODELS
     from PIL import Image
     from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
-    from torchvision import transforms as T
     from glmc_mm.datasets import get_class_counts
     from glmc_mm.testing import (authors_box, authors_label_weights,
                                  authors_loss, authors_mix)

@@ -115,10 +115,10 @@ class BatchPhotometricAugment(nn.Module):
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Augment ``images`` ``(N, 3, H, W)``, values in ``[0, 255]``."""
-        return self.apply(images.float(), self.draw(len(images)))
+        return self.augment(images.float(), self.draw(len(images)))
 
-    def apply(self, images: torch.Tensor,
-              params: Dict[str, torch.Tensor]) -> torch.Tensor:
+    def augment(self, images: torch.Tensor,
+                params: Dict[str, torch.Tensor]) -> torch.Tensor:
         """Augment ``images`` with the drawn ``params`` (:meth:`draw`)."""
         params = {k: v.to(images.device) for k, v in params.items()}
         factors = params['factors'].to(images.dtype)
