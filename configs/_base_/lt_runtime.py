@@ -4,10 +4,12 @@
 # checkpoint that does not fit the model is refused; checkpoints are written
 # atomically and the oldest is removed only after the newest is complete;
 # evaluation log lines hold scalars only, the per-class accuracy goes to the
-# JSON results and a CSV beside them; distributed runs also work on a
-# machine without a GPU.
+# JSON results and a CSV beside them; the main process's threads fit the
+# CPUs it may use, also beside other busy processes; distributed runs also
+# work on a machine without a GPU.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 custom_hooks = [
+    dict(type='ThreadSettlingHook'),
     dict(type='ClassCountsHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='StrictLoadHook'),

@@ -1,0 +1,92 @@
+"""Thread counts that fit the CPUs a training run may use, also when
+another process shares them."""
+from typing import Optional, Union
+
+import torch
+from mmengine.hooks import Hook
+from mmpretrain.registry import HOOKS
+
+from ...utils.cpu_share import cpus_busy_elsewhere, sample_cpus, usable_cpus
+
+
+@HOOKS.register_module()
+class ThreadSettlingHook(Hook):
+    """Settle the main process's intra-op threads from the CPUs it may use,
+    and re-settle them while other processes keep some of those CPUs busy.
+
+    PyTorch starts one intra-op thread per core of the machine. In a
+    container with a CPU quota that is too many, and beside another busy
+    process its spinning threads and ours take turns at each barrier: on
+    this 2-core machine a GLMC run beside a second one took 4.1x as long
+    per iteration, against the 2x that sharing the cores explains (README,
+    "Speed").
+
+    With ``intra_op_threads='auto'`` the main process starts with one thread
+    per usable CPU (its affinity, capped by a cgroup ``cpu.max`` quota).
+    Every ``interval`` training iterations it measures, from ``/proc``, how
+    many of those CPUs other processes kept busy (this process and its
+    dataloader workers are not "other"), and sets
+
+    .. math::
+        \\text{threads} = \\max(1, \\operatorname{round}(n_{cpu} -
+        n_{\\text{busy elsewhere}})).
+
+    Dataloader workers keep PyTorch's one intra-op thread each; OpenCV's
+    threads are MMEngine's ``env_cfg.mp_cfg.opencv_num_threads`` (0 in
+    MMPretrain's runtime: OpenCV runs in the calling thread). Without
+    ``/proc`` only the start count is set.
+
+    Args:
+        intra_op_threads (int | str): ``'auto'``, or a fixed count (then
+            nothing is measured). Defaults to ``'auto'``.
+        interval (int): Training iterations between measurements.
+            Defaults to 20.
+    """
+
+    priority = 'VERY_HIGH'
+
+    def __init__(self,
+                 intra_op_threads: Union[int, str] = 'auto',
+                 interval: int = 20) -> None:
+        if intra_op_threads != 'auto' and not (
+                isinstance(intra_op_threads, int) and intra_op_threads >= 1):
+            raise ValueError(
+                "ThreadSettlingHook: intra_op_threads must be 'auto' or an "
+                f'int >= 1, got {intra_op_threads!r}')
+        if not (isinstance(interval, int) and interval >= 1):
+            raise ValueError('ThreadSettlingHook: interval must be an int >= '
+                             f'1, got {interval!r}')
+        self.fixed = None if intra_op_threads == 'auto' else intra_op_threads
+        self.interval = interval
+        self.cpus = usable_cpus()
+        self._sample = None
+
+    def before_run(self, runner) -> None:
+        threads = self.fixed or len(self.cpus)
+        self._set(runner, threads, f'{len(self.cpus)} usable CPUs'
+                  if self.fixed is None else 'fixed in the config')
+        if self.fixed is None:
+            self._sample = sample_cpus(self.cpus)
+
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
+                         outputs: Optional[dict] = None) -> None:
+        if self._sample is None or not self.every_n_train_iters(
+                runner, self.interval):
+            return
+        sample = sample_cpus(self.cpus)
+        elsewhere = cpus_busy_elsewhere(self._sample, sample, len(self.cpus))
+        self._sample = sample
+        threads = max(1, round(len(self.cpus) - elsewhere))
+        if threads != torch.get_num_threads():
+            self._set(runner, threads,
+                      f'other processes kept {elsewhere:.1f} of the '
+                      f'{len(self.cpus)} usable CPUs busy')
+
+    @staticmethod
+    def _set(runner, threads: int, why: str) -> None:
+        torch.set_num_threads(threads)
+        runner.logger.info(f'ThreadSettlingHook: {threads} intra-op '
+                           f'thread(s) in the main process ({why})')

@@ -1,0 +1,99 @@
+"""ThreadSettlingHook: thread counts from the usable CPUs, re-settled when
+other processes keep some of them busy."""
+import os
+from types import SimpleNamespace
+
+import pytest
+import torch
+from mmengine.logging import MMLogger
+
+from glmc_mm.engine.hooks import ThreadSettlingHook
+from glmc_mm.engine.hooks import thread_settling_hook
+from glmc_mm.utils.cpu_share import (CpuSample, cpus_busy_elsewhere,
+                                     sample_cpus, usable_cpus)
+
+
+@pytest.fixture
+def threads():
+    before = torch.get_num_threads()
+    yield
+    torch.set_num_threads(before)
+
+
+def test_busy_elsewhere_is_the_busy_time_not_ours_per_elapsed_tick():
+    before = CpuSample(busy=1000, ours=300, elapsed=5000)
+    # 200 ticks: the CPUs were busy 330 ticks, 130 of them ours
+    after = CpuSample(busy=1330, ours=430, elapsed=5200)
+    assert cpus_busy_elsewhere(before, after, 2) == pytest.approx(1.0)
+    assert cpus_busy_elsewhere(before, before, 2) == 0.0
+    # never more than the CPUs, never negative
+    assert cpus_busy_elsewhere(before, after._replace(busy=9999), 2) == 2.0
+    assert cpus_busy_elsewhere(before, after._replace(ours=9999), 2) == 0.0
+
+
+def test_usable_cpus_follow_the_affinity_and_the_cgroup_quota(tmp_path):
+    affinity = sorted(os.sched_getaffinity(0))
+    assert usable_cpus(str(tmp_path / 'none')) == affinity
+    quota = tmp_path / 'cpu.max'
+    quota.write_text('max 100000\n')
+    assert usable_cpus(str(quota)) == affinity
+    quota.write_text('50000 100000\n')  # half a CPU: still one
+    assert usable_cpus(str(quota)) == affinity[:1]
+
+
+def test_sample_counts_this_process():
+    cpus = usable_cpus()
+    first = sample_cpus(cpus)
+    x = torch.randn(400, 400)
+    end = os.times().elapsed + 0.3
+    while os.times().elapsed < end:
+        x @ x
+    second = sample_cpus(cpus)
+    assert second.ours > first.ours and second.busy >= first.busy
+
+
+def runner_at(iteration: int):
+    return SimpleNamespace(iter=iteration,
+                           logger=MMLogger.get_instance('thread_test'))
+
+
+def test_auto_starts_with_the_usable_cpus_and_follows_other_load(
+        monkeypatch, threads):
+    hook = ThreadSettlingHook(interval=10)
+    hook.cpus = [0, 1, 2, 3]
+    samples = iter([
+        CpuSample(0, 0, 0),  # before_run
+        CpuSample(400, 100, 100),  # 3 CPUs busy elsewhere
+        CpuSample(800, 400, 200),  # 1 CPU busy elsewhere
+        CpuSample(1000, 600, 300),  # none
+    ])
+    monkeypatch.setattr(thread_settling_hook, 'sample_cpus',
+                        lambda cpus: next(samples))
+    hook.before_run(runner_at(0))
+    assert torch.get_num_threads() == 4
+    hook.after_train_iter(runner_at(4), 4)  # not a 10th iteration
+    assert torch.get_num_threads() == 4
+    settled = []
+    for iteration in (9, 19, 29):
+        hook.after_train_iter(runner_at(iteration), iteration)
+        settled.append(torch.get_num_threads())
+    assert settled == [1, 3, 4]
+
+
+def test_fixed_count_is_set_and_never_measured(monkeypatch, threads):
+    hook = ThreadSettlingHook(intra_op_threads=1)
+    monkeypatch.setattr(thread_settling_hook, 'sample_cpus',
+                        lambda cpus: pytest.fail('measured'))
+    hook.before_run(runner_at(0))
+    hook.after_train_iter(runner_at(19), 19)
+    assert torch.get_num_threads() == 1
+
+
+@pytest.mark.parametrize('kwargs, match', [
+    (dict(intra_op_threads=0), "intra_op_threads must be 'auto' or an int"),
+    (dict(intra_op_threads='all'), "'all'"),
+    (dict(interval=0), 'interval must be an int >= 1, got 0'),
+])
+def test_bad_settings_are_named(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        ThreadSettlingHook(**kwargs)
