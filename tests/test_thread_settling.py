@@ -59,8 +59,9 @@ def runner_at(iteration: int):
 
 def test_auto_starts_with_the_usable_cpus_and_follows_other_load(
         monkeypatch, threads):
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
     hook = ThreadSettlingHook(interval=10)
-    hook.cpus = [0, 1, 2, 3]
+    hook.cpus, hook.most = [0, 1, 2, 3], 4
     samples = iter([
         CpuSample(0, 0, 0),  # before_run
         CpuSample(400, 100, 100),  # 3 CPUs busy elsewhere
@@ -78,6 +79,17 @@ def test_auto_starts_with_the_usable_cpus_and_follows_other_load(
         hook.after_train_iter(runner_at(iteration), iteration)
         settled.append(torch.get_num_threads())
     assert settled == [1, 3, 4]
+
+
+def test_omp_num_threads_caps_the_count(monkeypatch, threads):
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    hook = ThreadSettlingHook()
+    monkeypatch.setattr(thread_settling_hook, 'sample_cpus',
+                        lambda cpus: CpuSample(0, 0, 0))
+    hook.before_run(runner_at(0))
+    assert torch.get_num_threads() == 1
+    hook.after_train_iter(runner_at(19), 19)  # nothing busy elsewhere
+    assert torch.get_num_threads() == 1
 
 
 def test_fixed_count_is_set_and_never_measured(monkeypatch, threads):

@@ -1,5 +1,6 @@
 """Thread counts that fit the CPUs a training run may use, also when
 another process shares them."""
+import os
 from typing import Optional, Union
 
 import torch
@@ -22,7 +23,8 @@ class ThreadSettlingHook(Hook):
     "Speed").
 
     With ``intra_op_threads='auto'`` the main process starts with one thread
-    per usable CPU (its affinity, capped by a cgroup ``cpu.max`` quota).
+    per usable CPU (its affinity, capped by a cgroup ``cpu.max`` quota, and
+    by ``OMP_NUM_THREADS`` where it is set, e.g. by ``torchrun``).
     Every ``interval`` training iterations it measures, from ``/proc``, how
     many of those CPUs other processes kept busy (this process and its
     dataloader workers are not "other"), and sets
@@ -59,12 +61,17 @@ class ThreadSettlingHook(Hook):
         self.fixed = None if intra_op_threads == 'auto' else intra_op_threads
         self.interval = interval
         self.cpus = usable_cpus()
+        self.most = len(self.cpus)
+        if os.environ.get('OMP_NUM_THREADS', '').isdigit():
+            self.most = max(1, min(self.most,
+                                   int(os.environ['OMP_NUM_THREADS'])))
         self._sample = None
 
     def before_run(self, runner) -> None:
-        threads = self.fixed or len(self.cpus)
-        self._set(runner, threads, f'{len(self.cpus)} usable CPUs'
-                  if self.fixed is None else 'fixed in the config')
+        threads = self.fixed or self.most
+        self._set(runner, threads,
+                  'fixed in the config' if self.fixed else
+                  f'{len(self.cpus)} usable CPUs, at most {self.most}')
         if self.fixed is None:
             self._sample = sample_cpus(self.cpus)
 
@@ -79,7 +86,7 @@ class ThreadSettlingHook(Hook):
         sample = sample_cpus(self.cpus)
         elsewhere = cpus_busy_elsewhere(self._sample, sample, len(self.cpus))
         self._sample = sample
-        threads = max(1, round(len(self.cpus) - elsewhere))
+        threads = max(1, min(self.most, round(len(self.cpus) - elsewhere)))
         if threads != torch.get_num_threads():
             self._set(runner, threads,
                       f'other processes kept {elsewhere:.1f} of the '
