@@ -24,7 +24,13 @@ process on generated data in the real formats:
    torchvision pipeline (two views of each ``PIL`` image) on the same files.
    For the 224-pixel setting the files are photo-like 500 x 375 JPEGs of
    quality 90;
-7. peak resident memory of each process.
+7. ``max-batch`` (GPU only, not run by default): the largest ``B`` whose
+   GLMC step (the floor's) fits in the GPU's memory;
+8. peak resident memory of each process.
+
+``--amp`` runs the steps under mixed precision (GPU only);
+``--json-out FILE`` also writes the figures, and ``--table FILE ...``
+prints one table from such files (``tools/benchmark/gpu_check.sh``).
 
 Images/s count the ``2B`` images that go through the network per step.
 Each figure is the median of several timed windows after warm-up.
@@ -66,7 +72,9 @@ SETTINGS = {
          'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
          cpu_batch=8, gpu_batch=64),
 }
-MEASURES = ('runner', 'floor', 'plain', 'authors', 'data', 'pipeline')
+MEASURES = ('runner', 'floor', 'plain', 'authors', 'data', 'pipeline',
+            'max-batch')
+DEFAULT_MEASURES = MEASURES[:-1]
 PHOTOS = dict(num_images=64, size=(375, 500), photo_like=True, quality=90)
 
 
@@ -74,8 +82,8 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--settings', nargs='+', default=list(SETTINGS),
                         choices=list(SETTINGS))
-    parser.add_argument('--measures', nargs='+', default=list(MEASURES),
-                        choices=MEASURES)
+    parser.add_argument('--measures', nargs='+',
+                        default=list(DEFAULT_MEASURES), choices=MEASURES)
     parser.add_argument('--windows', type=int, default=3,
                         help='timed windows per figure')
     parser.add_argument('--window-steps', type=int, default=3,
@@ -89,6 +97,12 @@ def parse_args() -> argparse.Namespace:
         'model.channels_last=False')
     parser.add_argument('--pipeline-samples', type=int, default=60,
                         help='samples timed by the pipeline measure')
+    parser.add_argument('--amp', action='store_true',
+                        help='mixed precision (needs a GPU)')
+    parser.add_argument('--json-out', help='also write the figures here')
+    parser.add_argument('--table', nargs='+', metavar='JSON',
+                        help='print one table from --json-out files, then '
+                        'stop')
     parser.add_argument('--measure', choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument('--setting', help=argparse.SUPPRESS)
     parser.add_argument('--data-root', help=argparse.SUPPRESS)
@@ -181,11 +195,18 @@ def plain_config(cfg):
     return cfg
 
 
+def now() -> float:
+    """The time, after the GPU's queued work is done."""
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+    return time.perf_counter()
+
+
 def run_steps(step: Callable[[], None], count: int) -> List[float]:
-    stamps = [time.perf_counter()]
+    stamps = [now()]
     for _ in range(count):
         step()
-        stamps.append(time.perf_counter())
+        stamps.append(now())
     return stamps
 
 
@@ -197,10 +218,10 @@ def measure_runner(cfg, steps: int) -> List[float]:
     class Stamp(Hook):
 
         def before_train(self, runner):
-            stamps.append(time.perf_counter())
+            stamps.append(now())
 
         def after_train_iter(self, runner, *args, **kwargs):
-            stamps.append(time.perf_counter())
+            stamps.append(now())
 
     cfg.train_cfg = dict(by_epoch=False, max_iters=steps, val_interval=10**9)
     runner = Runner.from_cfg(cfg)
@@ -209,7 +230,9 @@ def measure_runner(cfg, steps: int) -> List[float]:
     return stamps
 
 
-def measure_floor(cfg, steps: int) -> List[float]:
+def floor_step(cfg):
+    """The GLMC step on one preprocessed batch held in memory, and that
+    batch."""
     from mmengine.runner import Runner
     from glmc_mm.datasets import get_class_counts
     from glmc_mm.models import record_class_counts
@@ -222,11 +245,54 @@ def measure_floor(cfg, steps: int) -> List[float]:
     batch = model.data_preprocessor(next(iter(loader)), True)
     optim = runner.build_optim_wrapper(cfg.optim_wrapper)
 
-    def step():
-        loss, _ = model.parse_losses(model.loss(**batch))
+    def step(batch=batch):
+        with optim.optim_context(model):
+            loss, _ = model.parse_losses(model.loss(**batch))
         optim.update_params(loss)
 
+    return step, batch
+
+
+def measure_floor(cfg, steps: int) -> List[float]:
+    step, _ = floor_step(cfg)
     return run_steps(step, steps)
+
+
+def measure_max_batch(cfg) -> int:
+    """The largest ``B`` (per stream) whose step fits in GPU memory:
+    doubling from the setting's ``B``, then halving the gap."""
+    step, batch = floor_step(cfg)
+    base = len(batch['data_samples']) // 2
+
+    def fits(size: int) -> bool:
+        repeat = -(-size // base)
+        inputs = batch['inputs'].chunk(2)
+        grown = dict(
+            inputs=torch.cat([torch.cat([half] * repeat)[:size]
+                              for half in inputs]),
+            data_samples=[s for half in (batch['data_samples'][:base],
+                                         batch['data_samples'][base:])
+                          for s in (half * repeat)[:size]])
+        try:
+            step(grown)
+            torch.cuda.synchronize()
+            return True
+        except torch.cuda.OutOfMemoryError:
+            return False
+        finally:
+            torch.cuda.empty_cache()
+
+    good, bad = 0, None
+    size = base
+    while bad is None and size <= 2**14:
+        if fits(size):
+            good, size = size, 2 * size
+        else:
+            bad = size
+    while bad is not None and bad - good > max(1, good // 16):
+        middle = (good + bad) // 2
+        good, bad = (middle, bad) if fits(middle) else (good, middle)
+    return good
 
 
 def authors_view(cfg, setting: str):
@@ -245,7 +311,8 @@ def authors_view(cfg, setting: str):
         T.RandomHorizontalFlip(), T.ToTensor(), normalize])
 
 
-def measure_authors(cfg, steps: int, setting: str) -> List[float]:
+def measure_authors(cfg, steps: int, setting: str,
+                    amp: bool = False) -> List[float]:
     """The authors' loop in plain PyTorch around the authors' step."""
     import torch.nn.functional as F
     from mmengine.registry import init_default_scope
@@ -284,9 +351,11 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
         persistent_workers=workers > 0,
         sampler=WeightedRandomSampler(weights, len(source), replacement=True))
     # the authors' model keeps PyTorch's default NCHW weights
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
     model = MODELS.build(
         dict(cfg.model, data_preprocessor=pre, channels_last=False))
-    model.train()
+    model.to(device).train()
+    scaler = torch.cuda.amp.GradScaler(enabled=amp)
     head = model.head
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9,
                                 weight_decay=5e-3)
@@ -307,16 +376,21 @@ def measure_authors(cfg, steps: int, setting: str) -> List[float]:
 
     def step():
         ((u1, u2), yu), ((r1, r2), yr) = next(stream)
+        u1, u2, r1, r2, yu, yr = (t.to(device, non_blocking=True)
+                                  for t in (u1, u2, r1, r2, yu, yr))
         eu = F.one_hot(yu, len(counts)).float()
         er = F.one_hot(yr, len(counts)).float()
         lam = np.random.beta(1.0, 1.0)
         x_g, x_l, t = authors_mix(u1, u2, r1, r2, eu, er, lam,
                                   authors_box(u2.shape[-2:], lam))
-        loss = authors_loss(forward(x_g), forward(x_l), t, w, 0.5,
-                            head.consistency_loss.loss_weight)
+        with torch.autocast(device, enabled=amp):
+            loss = authors_loss(forward(x_g), forward(x_l), t,
+                                w.to(device), 0.5,
+                                head.consistency_loss.loss_weight)
         optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        scaler.scale(loss).backward()
+        scaler.step(optimizer)
+        scaler.update()
 
     return run_steps(step, steps)
 
@@ -410,6 +484,8 @@ def child(args: argparse.Namespace) -> None:
         'gpu_batch' if torch.cuda.is_available() else 'cpu_batch']
     cfg = glmc_config(setting, args.data_root, batch, args.workers,
                       args.cfg_options)
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
     steps = args.warmup + args.windows * args.window_steps
     images = 2 * batch
     result: Dict[str, object] = {}
@@ -420,8 +496,10 @@ def child(args: argparse.Namespace) -> None:
     elif args.measure == 'plain':
         stamps = measure_runner(plain_config(cfg), steps)
     elif args.measure == 'authors':
-        stamps = measure_authors(cfg, steps, setting)
-    if args.measure == 'pipeline':
+        stamps = measure_authors(cfg, steps, setting, args.amp)
+    if args.measure == 'max-batch':
+        result['max_batch'] = measure_max_batch(cfg)
+    elif args.measure == 'pipeline':
         result.update(measure_pipeline(cfg, setting, args.data_root,
                                        args.pipeline_samples))
     elif args.measure != 'data':
@@ -455,15 +533,50 @@ def print_pipeline(figures: dict) -> None:
               'this device, one thread')
 
 
+def print_table(paths: List[str]) -> None:
+    """One table from ``--json-out`` files: a row per file and setting."""
+    print('| device | setting | options | runner | floor | authors | '
+          'runner/floor | runner/authors | pipeline per core, ours / '
+          "authors' (samples/s) | largest B |")
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    for path in paths:
+        with open(path) as f:
+            run = json.load(f)
+        for setting, figures in run['settings'].items():
+            rate = {m: figures[m]['images_per_s'] for m in
+                    ('runner', 'floor', 'authors') if m in figures}
+            cells = [f'{rate[m]:.1f}' if m in rate else '-'
+                     for m in ('runner', 'floor', 'authors')]
+            for a, b in (('runner', 'floor'), ('runner', 'authors')):
+                cells.append(f'{rate[a] / rate[b]:.3f}'
+                             if {a, b} <= set(rate) else '-')
+            pipe = figures.get('pipeline')
+            cells.append(f'{pipe["ours"]["samples_per_s"]:.0f} / '
+                         f'{pipe["authors"]["samples_per_s"]:.0f}'
+                         if pipe else '-')
+            cells.append(str(figures['max-batch']['max_batch'])
+                         if 'max-batch' in figures else '-')
+            print(f'| {run["device"]} | {setting} | {run["options"]} | '
+                  + ' | '.join(cells) + ' |')
+
+
 def main() -> None:
     args = parse_args()
+    if args.table:
+        print_table(args.table)
+        return
     if args.measure:
         child(args)
         return
-    device = torch.cuda.get_device_name() if torch.cuda.is_available() \
+    gpu = torch.cuda.is_available()
+    if not gpu and (args.amp or 'max-batch' in args.measures):
+        raise SystemExit('--amp and the max-batch measure need a CUDA GPU; '
+                         'this machine has none')
+    device = torch.cuda.get_device_name() if gpu \
         else f'CPU, {os.cpu_count()} cores'
     print(f'device: {device}; median of {args.windows} windows of '
           f'{args.window_steps} steps after {args.warmup} warm-up steps')
+    every: Dict[str, dict] = {}
     for setting in args.settings:
         root = tempfile.mkdtemp()
         make_data(setting, root)
@@ -478,7 +591,7 @@ def main() -> None:
                  '--window-steps', str(args.window_steps), '--warmup',
                  str(args.warmup), '--workers', str(args.workers),
                  '--pipeline-samples', str(args.pipeline_samples),
-                 *overrides],
+                 *(['--amp'] if args.amp else []), *overrides],
                 cwd=REPO, capture_output=True, text=True)
             lines = [l for l in out.stdout.splitlines()
                      if l.startswith('RESULT ')]
@@ -486,6 +599,7 @@ def main() -> None:
                 raise SystemExit(f'{setting}/{measure} failed:\n'
                                  f'{out.stderr[-3000:]}')
             figures[measure] = json.loads(lines[-1][len('RESULT '):])
+        every[setting] = figures
         batch = SETTINGS[setting]['gpu_batch' if torch.cuda.is_available()
                                   else 'cpu_batch']
         print(f'\n{setting}: {SETTINGS[setting]["config"]}, B = {batch}')
@@ -495,6 +609,8 @@ def main() -> None:
                   f'peak RSS {f["peak_rss_mb"]} MB')
         if 'pipeline' in figures:
             print_pipeline(figures['pipeline'])
+        if 'max-batch' in figures:
+            print(f'  largest B that fits: {figures["max-batch"]["max_batch"]}')
         if not {'runner', 'floor', 'plain', 'authors', 'data'} <= set(figures):
             continue
         data = figures['data']
@@ -509,6 +625,13 @@ def main() -> None:
               f'  runner/authors {full / figures["authors"]["images_per_s"]:.3f}'
               f'  data(2 workers)/consumed '
               f'{data["samples_per_s"]["2"] / consumed:.2f}')
+
+    if args.json_out:
+        options = ' '.join([*(['amp'] if args.amp else []), *(
+            f'{k}={v}' for k, v in args.cfg_options.items())]) or 'defaults'
+        with open(args.json_out, 'w') as f:
+            json.dump(dict(device=device, options=options, settings=every),
+                      f, indent=1)
 
 
 if __name__ == '__main__':
