@@ -355,7 +355,7 @@ def measure_authors(cfg, steps: int, setting: str,
     model = MODELS.build(
         dict(cfg.model, data_preprocessor=pre, channels_last=False))
     model.to(device).train()
-    scaler = torch.cuda.amp.GradScaler(enabled=amp)
+    scaler = torch.amp.GradScaler(device, enabled=amp)
     head = model.head
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9,
                                 weight_decay=5e-3)
