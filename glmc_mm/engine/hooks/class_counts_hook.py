@@ -2,13 +2,13 @@
 metrics."""
 from mmengine.evaluator import Evaluator
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 from ...datasets import (TRAIN_CLASS_COUNTS_KEY, class_counts_from_config,
                          get_class_counts)
 from ...models.utils import (attach_class_counts, model_num_classes,
                              record_class_counts, recorded_class_counts)
+from .unwrapped_model import unwrapped_model
 
 
 @HOOKS.register_module()
@@ -38,13 +38,13 @@ class ClassCountsHook(Hook):
     priority = 'VERY_HIGH'
 
     def before_run(self, runner) -> None:
-        model = self._model(runner)
+        model = unwrapped_model(runner)
         num_classes = model_num_classes(model)
         if num_classes is not None:
             attach_class_counts(model, num_classes)
 
     def before_train(self, runner) -> None:
-        model = self._model(runner)
+        model = unwrapped_model(runner)
         if model_num_classes(model) is None:
             return
         dataset = runner.train_dataloader.dataset
@@ -57,13 +57,8 @@ class ClassCountsHook(Hook):
     def before_test(self, runner) -> None:
         self._give_to_metrics(runner, runner.test_loop.evaluator)
 
-    @staticmethod
-    def _model(runner):
-        return runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-
     def _give_to_metrics(self, runner, evaluator: Evaluator) -> None:
-        model = self._model(runner)
+        model = unwrapped_model(runner)
         if model_num_classes(model) is None:
             return
         counts = recorded_class_counts(model)

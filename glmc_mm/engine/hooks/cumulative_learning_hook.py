@@ -5,11 +5,11 @@ from typing import Optional
 import torch.nn as nn
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
 from ...datasets.samplers import RebalancedBatchSampler
+from .unwrapped_model import unwrapped_model
 
 
 @HOOKS.register_module()
@@ -53,10 +53,8 @@ class CumulativeLearningHook(Hook):
         self.alpha: Optional[float] = None
 
     def _head(self, runner) -> Optional[nn.Module]:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
         try:
-            return model.get_submodule(self.head)
+            return unwrapped_model(runner).get_submodule(self.head)
         except AttributeError:
             return None
 

@@ -3,11 +3,11 @@ from typing import Optional
 
 import numpy as np
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
 from ...models.utils import recorded_class_counts
+from .unwrapped_model import unwrapped_model
 
 
 def effective_number_weights(class_counts, beta: float) -> list:
@@ -62,10 +62,6 @@ class DeferredReweightingHook(Hook):
         self.loss = loss
         self.weights: Optional[list] = None
 
-    def _model(self, runner):
-        return runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-
     def before_train(self, runner) -> None:
         if not isinstance(runner.train_loop, EpochBasedTrainLoop):
             raise ValueError('DeferredReweightingHook needs an epoch-based '
@@ -75,7 +71,7 @@ class DeferredReweightingHook(Hook):
                 f'DeferredReweightingHook: start_epoch={self.start_epoch} is '
                 f'not before max_epochs={runner.max_epochs}, so no epoch '
                 'would be re-weighted')
-        counts = recorded_class_counts(self._model(runner))
+        counts = recorded_class_counts(unwrapped_model(runner))
         if counts is None:
             raise RuntimeError(
                 'DeferredReweightingHook needs the training class counts: '
@@ -83,6 +79,6 @@ class DeferredReweightingHook(Hook):
         self.weights = effective_number_weights(counts, self.beta)
 
     def before_train_epoch(self, runner) -> None:
-        loss = self._model(runner).get_submodule(self.loss)
+        loss = unwrapped_model(runner).get_submodule(self.loss)
         loss.class_weight = self.weights \
             if runner.epoch >= self.start_epoch else None

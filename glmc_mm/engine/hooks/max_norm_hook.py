@@ -3,10 +3,10 @@ from typing import Optional
 
 import torch
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 from ...utils.value_checks import check_number
+from .unwrapped_model import unwrapped_model
 
 
 @HOOKS.register_module()
@@ -50,9 +50,8 @@ class MaxNormHook(Hook):
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None,
                          outputs=None) -> None:
-        model = runner.model.module if is_model_wrapper(
-            runner.model) else runner.model
-        self.project(model.get_submodule(self.module).weight)
+        self.project(
+            unwrapped_model(runner).get_submodule(self.module).weight)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['max_norm_threshold'] = self.threshold
