@@ -104,7 +104,8 @@ def test_fixed_count_is_set_and_never_measured(monkeypatch, threads):
 @pytest.mark.parametrize('kwargs, match', [
     (dict(intra_op_threads=0), "intra_op_threads must be 'auto' or an int"),
     (dict(intra_op_threads='all'), "'all'"),
-    (dict(interval=0), 'interval must be an int >= 1, got 0'),
+    (dict(interval=0),
+     'ThreadSettlingHook: interval must be an integer >= 1, got 0'),
 ])
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -8,6 +8,7 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
 from ...utils.cpu_share import cpus_busy_elsewhere, sample_cpus, usable_cpus
+from ...utils.value_checks import check_number
 
 
 @HOOKS.register_module()
@@ -55,11 +56,9 @@ class ThreadSettlingHook(Hook):
             raise ValueError(
                 "ThreadSettlingHook: intra_op_threads must be 'auto' or an "
                 f'int >= 1, got {intra_op_threads!r}')
-        if not (isinstance(interval, int) and interval >= 1):
-            raise ValueError('ThreadSettlingHook: interval must be an int >= '
-                             f'1, got {interval!r}')
         self.fixed = None if intra_op_threads == 'auto' else intra_op_threads
-        self.interval = interval
+        self.interval = check_number('ThreadSettlingHook', 'interval',
+                                     interval, minimum=1, integer=True)
         self.cpus = usable_cpus()
         self.most = len(self.cpus)
         if os.environ.get('OMP_NUM_THREADS', '').isdigit():
