@@ -311,13 +311,31 @@ def authors_view(cfg, setting: str):
         T.RandomHorizontalFlip(), T.ToTensor(), normalize])
 
 
+class PILDecode:
+    """The authors' image loading: ``PIL`` open and convert to RGB."""
+
+    def __call__(self, path: str):
+        from PIL import Image
+        with open(path, 'rb') as f:
+            return Image.open(f).convert('RGB')
+
+
+def authors_sample(info: dict, decode: Callable, view: Callable) -> tuple:
+    """A sample as the authors' dataset gives it: the image (``decode``d
+    from its file, or the array in memory), two ``view`` s of it, the label.
+    """
+    from PIL import Image
+    image = Image.fromarray(info['img']) if 'img' in info else \
+        decode(info['img_path'])
+    return [view(image), view(image)], int(info['gt_label'])
+
+
 def measure_authors(cfg, steps: int, setting: str,
                     amp: bool = False) -> List[float]:
     """The authors' loop in plain PyTorch around the authors' step."""
     import torch.nn.functional as F
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS, MODELS
-    from PIL import Image
     from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
     from glmc_mm.datasets import get_class_counts
     from glmc_mm.testing import (authors_box, authors_label_weights,
@@ -335,10 +353,8 @@ def measure_authors(cfg, steps: int, setting: str,
             return len(source)
 
         def __getitem__(self, index):
-            info = source.get_data_info(index)
-            image = Image.fromarray(info['img']) if 'img' in info else \
-                Image.open(info['img_path']).convert('RGB')
-            return [view(image), view(image)], int(info['gt_label'])
+            return authors_sample(source.get_data_info(index), PILDecode(),
+                                  view)
 
     batch = cfg.train_dataloader.batch_size
     workers = cfg.train_dataloader.num_workers
@@ -413,15 +429,6 @@ def measure_data(cfg, workers: int, batches: int) -> float:
     return samples / (time.perf_counter() - start)
 
 
-class PILDecode:
-    """The authors' image loading: ``PIL`` open and convert to RGB."""
-
-    def __call__(self, path: str):
-        from PIL import Image
-        with open(path, 'rb') as f:
-            return Image.open(f).convert('RGB')
-
-
 def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
     """Samples/s on one core and each transform's share: our pipeline and
     the authors' on the same files."""
@@ -446,18 +453,10 @@ def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
     steps = SimpleNamespace(transforms=[PILDecode(), authors_view(cfg,
                                                                   setting)])
 
-    def authors_sample(index: int):
-        info = dataset.get_data_info(index)
-        if 'img' in info:
-            from PIL import Image
-            image = Image.fromarray(info['img'])
-        else:
-            image = steps.transforms[0](info['img_path'])
-        return [steps.transforms[1](image),
-                steps.transforms[1](image)], int(info['gt_label'])
-
-    authors = profile_samples(authors_sample, steps, count, torch_collate,
-                              batch)
+    authors = profile_samples(
+        lambda index: authors_sample(dataset.get_data_info(index),
+                                     *steps.transforms), steps, count,
+        torch_collate, batch)
     result = dict(ours=ours, authors=authors, samples=count)
     photometric = cfg.data_preprocessor.get('photometric')
     if photometric:
