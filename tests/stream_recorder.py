@@ -59,7 +59,10 @@ class StreamRecorderHook(Hook):
             epoch=runner.epoch, uniform=self.uniform,
             rebalanced=self.rebalanced,
             alpha=runner.message_hub.get_info('alpha'),
-            lr=runner.optim_wrapper.get_lr()['lr'][0]))
+            lr=runner.optim_wrapper.get_lr()['lr'][0],
+            class_weight=getattr(
+                getattr(getattr(runner.model, 'head', None), 'loss_module',
+                        None), 'class_weight', None)))
 
 
 @METRICS.register_module()

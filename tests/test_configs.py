@@ -13,7 +13,7 @@ from tiny_run import REPO
 CONFIGS = osp.join(REPO, 'configs', 'glmc')
 # configs/_base_/lt_runtime.py: every long-tailed run has these
 RUNTIME_HOOKS = ['ThreadSettlingHook', 'ClassCountsHook', 'NonFiniteLossHook',
-                 'StrictLoadHook', 'PerClassAccuracyHook']
+                 'StrictLoadHook', 'PerClassAccuracyHook', 'RandomStateHook']
 CIFAR = dict(lr=0.01, weight_decay=5e-3, epochs=200, batch=64, gpus=1,
              warmup=None, width=64, proj=128)
 IMAGENET = dict(lr=0.1, weight_decay=2e-4, epochs=135, batch=15, gpus=8,
@@ -129,7 +129,8 @@ def test_baseline_shares_the_setting_of_its_glmc_config(name):
     hooks = [h.type for h in cfg.custom_hooks]
     if recipe.startswith('glmc'):
         assert cfg.model.type == 'GLMCClassifier'
-        assert hooks[:6] == [*RUNTIME_HOOKS, 'CumulativeLearningHook']
+        assert hooks[:len(RUNTIME_HOOKS) + 1] == [*RUNTIME_HOOKS,
+                                                  'CumulativeLearningHook']
         assert ('MaxNormHook' in hooks) == (recipe == 'glmc-maxnorm')
         assert (cfg.data_preprocessor.get('photometric') is None) == (
             recipe != 'glmc-batchaug')
@@ -244,7 +245,8 @@ def test_config_matches_the_reference(name):
     assert cfg.data_preprocessor.mix_alpha == 1.0
     assert not cfg.data_preprocessor.cutmix_correct_lam
     assert len(views) == 1 and views[0].num_views == 2
-    assert hooks[:6] == [*RUNTIME_HOOKS, 'CumulativeLearningHook']
+    assert hooks[:len(RUNTIME_HOOKS) + 1] == [*RUNTIME_HOOKS,
+                                              'CumulativeLearningHook']
     assert ('MaxNormHook' in hooks) == want['max_norm']
 
 

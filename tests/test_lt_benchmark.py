@@ -1,17 +1,40 @@
 """tools/analysis_tools/lt_benchmark.py on a tiny generated setting."""
 import json
+import os
 import os.path as osp
 import re
+import signal
+import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
 
-from tiny_run import (CE_BASE, CE_CONFIG, GLMC_CONFIG, REPO, make_tiny_cifar,
-                      run_tool, write_config)
+from stream_recorder import read_records
+from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
+                      make_tiny_cifar, run_tool, tool_env, write_config)
 
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
                     'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
+LDAM_BASE = osp.join(REPO, 'configs', 'glmc',
+                     'ldam-drw_resnet32_1xb64-200e_cifar10-lt-if100.py')
+# what every epoch used (alpha, lr, DRW class weights, the streams), and a
+# pause per iteration so that a run can be killed mid-way
+RECORDED = """
+custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env',
+                               'stream_recorder'], allow_failed_imports=False)
+custom_hooks = [*_base_.custom_hooks,
+                dict(type='StreamRecorderHook', delay=0.04)]
+"""
+
+
+def recorded(tmp_path, name, template, base):
+    path = write_config(str(tmp_path / f'{name}.py'), str(tmp_path),
+                        template, base)
+    with open(path, 'a') as f:
+        f.write(RECORDED)
+    return path
 
 
 def benchmark(md5, work_dir, methods, seeds):
@@ -46,7 +69,7 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
         assert (work / f'{name}_e1_s0' / 'wall_time.json').stat().st_mtime \
             == mtime
     table = (work / 'results.md').read_text()
-    assert table.splitlines()[0].startswith('| method | epochs | seeds |')
+    assert table.splitlines()[2].startswith('| method | epochs | seeds |')
     for name in ('CE', 'GLMC'):
         top1 = []
         for seed in (0, 1):
@@ -83,6 +106,84 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
         assert (work / png).stat().st_size > 10000
 
 
+def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
+        tmp_path):
+    """Kill the tool and its run (as the end of a session does) after the
+    GLMC run's second epoch, start it again: the run resumes from its
+    checkpoint, with the alpha and DRW weights of its epochs, and ends with
+    the weights, validations and test results of an uninterrupted one."""
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
+    ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
+    with open(ldam, 'a') as f:  # the reference schedule, which --epochs scales
+        f.write('train_cfg = dict(max_epochs=200)\n'
+                'param_scheduler = dict(T_max=200)\n')
+    args = [
+        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
+        f'GLMC={glmc}', f'LDAM-DRW={ldam}', '--seeds', '0', '--epochs', '3',
+        '--val-interval', '1'
+    ]
+    straight, killed = tmp_path / 'straight', tmp_path / 'killed'
+    result = run_tool([*args, '--work-dir', str(straight)], md5, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+
+    tool = subprocess.Popen([*args, '--work-dir', str(killed)], cwd=REPO,
+                            env=tool_env(md5), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    run = killed / 'GLMC_e3_s0'
+    deadline = time.time() + 300
+    while time.time() < deadline and not (run / 'epoch_2.pth').exists():
+        time.sleep(0.02)
+    os.killpg(tool.pid, signal.SIGKILL)
+    tool.wait()
+    assert (run / 'epoch_2.pth').exists()
+    assert not (run / 'epoch_3.pth').exists()
+
+    result = run_tool([*args, '--work-dir', str(killed)], md5, timeout=900)
+    assert result.returncode == 0, result.stderr[-3000:]
+    logs = sorted(run.glob('*/*.log'))
+    assert len(logs) == 2 and 'resumed epoch: 2' in logs[-1].read_text()
+    import torch
+    for name in ('GLMC', 'LDAM-DRW'):
+        a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
+        records = {
+            key: {r['epoch']: r for r in read_records(d / 'streams_rank0.jsonl')
+                  if 'epoch' in r}
+            for key, d in (('straight', a), ('killed', b))
+        }
+        assert sorted(records['straight']) == [0, 1, 2]
+        assert records['killed'] == records['straight'], name
+        weights = [
+            torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
+            for d in (a, b)
+        ]
+        for key in weights[0]:
+            assert torch.equal(weights[0][key], weights[1][key]), (name, key)
+        metrics = [
+            json.loads(next((d / 'test').glob('*/*.json')).read_text()
+                       .splitlines()[-1]) for d in (a, b)
+        ]
+        assert metrics[0]['lt/top1'] == metrics[1]['lt/top1']
+        assert metrics[0]['lt/per_class'] == metrics[1]['lt/per_class']
+    glmc_epochs = records_of(straight / 'GLMC_e3_s0')
+    assert [glmc_epochs[e]['alpha'] for e in (0, 1, 2)] == pytest.approx(
+        [1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])
+    drw = records_of(straight / 'LDAM-DRW_e3_s0')
+    # DRW from epoch round(160 * 3 / 200) = 2: plain weights before it
+    assert drw[0]['class_weight'] is None and drw[1]['class_weight'] is None
+    assert len(drw[2]['class_weight']) == 10
+    # the best-validated-epoch tables, read from the validation histories,
+    # are the same
+    best = [(d / 'results.md').read_text().split('epoch chosen.')[1]
+            for d in (straight, killed)]
+    assert '| GLMC | 3 | 1 |' in best[0] and best[0] == best[1]
+
+
+def records_of(run_dir):
+    return {r['epoch']: r for r in read_records(run_dir / 'streams_rank0.jsonl')
+            if 'epoch' in r}
+
+
 def test_bad_method_lists_are_refused_before_any_run(tmp_path):
     md5 = make_tiny_cifar(str(tmp_path))
     config = osp.join(REPO, 'configs', 'glmc',
@@ -92,11 +193,17 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path):
          "the method name 'CE' is given twice"),
         ([f'cRT={config}@CE'], "no method named 'CE'"),
         (['CE=missing.py'], 'no config file missing.py'),
+        ([f'CE={config}', '--seeds', '0', '0'],
+         '--seeds 0 0: each value may be given once'),
+        ([f'CE={config}', '--epochs', '0'],
+         'argument --epochs: must be an integer >= 1, got 0'),
+        ([f'CE={config}', '--seeds', '-1'],
+         'argument --seeds: must be an integer >= 0, got -1'),
     ):
         result = run_tool([
             sys.executable, 'tools/analysis_tools/lt_benchmark.py',
-            '--methods', *methods, '--epochs', '1', '--work-dir',
-            str(tmp_path / 'w')
+            '--epochs', '1', '--work-dir', str(tmp_path / 'w'), '--methods',
+            *methods
         ], md5)
         assert result.returncode != 0
         assert message in result.stderr
@@ -141,3 +248,35 @@ def test_table_and_spread_notes_by_hand():
     ]
     table[('B', 1)]['top1'] = (60., 1., 2)
     assert within_spread(table) == []
+
+
+def test_a_run_made_with_other_options_is_refused_naming_the_difference(
+        tmp_path):
+    from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
+                                            RunMismatchError, check_run_dir,
+                                            plan_run)
+    config = osp.join(REPO, 'configs', 'glmc',
+                      'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
+    method = Method('CE', config)
+    run = plan_run(method, 200, 0, str(tmp_path))
+    assert run.run_dir == str(tmp_path / 'CE_e200_s0')
+    assert run.max_epochs == 200
+    assert 'param_scheduler.T_max=200' in run.options
+    assert 'train_cfg.val_interval=10' in run.options
+    check_run_dir(run)  # nothing there yet
+    os.makedirs(run.run_dir)
+    (tmp_path / 'CE_e200_s0' / 'epoch_3.pth').write_bytes(b'')
+    with pytest.raises(RunMismatchError, match='holds files but no '
+                       f'{RECORD_FILE}'):
+        check_run_dir(run)
+    with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
+        json.dump(run.record, f)
+    check_run_dir(run)  # the same options: reused
+    other = plan_run(method, 200, 0, str(tmp_path),
+                     ['train_dataloader.dataset.imbalance_factor=10'])
+    with pytest.raises(RunMismatchError) as error:
+        check_run_dir(other)
+    assert str(error.value).splitlines()[1:] == [
+        '  train_dataloader.dataset.imbalance_factor: 100 (stored) vs 10 '
+        '(now)'
+    ]

@@ -1,6 +1,8 @@
-"""ThreadSettlingHook: thread counts from the usable CPUs, re-settled when
-other processes keep some of them busy."""
+"""ThreadSettlingHook: thread counts from the usable CPUs, fixed for the
+run by default, re-settled under other processes' load as an opt-in."""
 import os
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +13,15 @@ from glmc_mm.engine.hooks import ThreadSettlingHook
 from glmc_mm.engine.hooks import thread_settling_hook
 from glmc_mm.utils.cpu_share import (CpuSample, cpus_busy_elsewhere,
                                      sample_cpus, usable_cpus)
+from tiny_run import GLMC_CONFIG, make_tiny_cifar, run_tool, write_config
+
+# a process that keeps two CPUs busy
+BUSY = """import torch
+torch.set_num_threads(2)
+x = torch.randn(256, 256)
+while True:
+    x @ x
+"""
 
 
 @pytest.fixture
@@ -57,10 +68,23 @@ def runner_at(iteration: int):
                            logger=MMLogger.get_instance('thread_test'))
 
 
-def test_auto_starts_with_the_usable_cpus_and_follows_other_load(
+def test_default_count_is_the_usable_cpus_and_never_measured(
         monkeypatch, threads):
     monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
     hook = ThreadSettlingHook(interval=10)
+    hook.cpus, hook.most = [0, 1, 2], 3
+    monkeypatch.setattr(thread_settling_hook, 'sample_cpus',
+                        lambda cpus: pytest.fail('measured'))
+    hook.before_run(runner_at(0))
+    for iteration in (9, 19, 29):
+        hook.after_train_iter(runner_at(iteration), iteration)
+    assert torch.get_num_threads() == 3
+
+
+def test_follow_load_starts_with_the_usable_cpus_and_follows_other_load(
+        monkeypatch, threads):
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    hook = ThreadSettlingHook(follow_load=True, interval=10)
     hook.cpus, hook.most = [0, 1, 2, 3], 4
     samples = iter([
         CpuSample(0, 0, 0),  # before_run
@@ -83,7 +107,7 @@ def test_auto_starts_with_the_usable_cpus_and_follows_other_load(
 
 def test_omp_num_threads_caps_the_count(monkeypatch, threads):
     monkeypatch.setenv('OMP_NUM_THREADS', '1')
-    hook = ThreadSettlingHook()
+    hook = ThreadSettlingHook(follow_load=True)
     monkeypatch.setattr(thread_settling_hook, 'sample_cpus',
                         lambda cpus: CpuSample(0, 0, 0))
     hook.before_run(runner_at(0))
@@ -106,7 +130,47 @@ def test_fixed_count_is_set_and_never_measured(monkeypatch, threads):
     (dict(intra_op_threads='all'), "'all'"),
     (dict(interval=0),
      'ThreadSettlingHook: interval must be an integer >= 1, got 0'),
+    (dict(follow_load='yes'), "follow_load must be True or False, got 'yes'"),
+    (dict(intra_op_threads=2, follow_load=True),
+     "follow_load=True re-settles the count, so it needs "
+     "intra_op_threads='auto', got 2"),
 ])
 def test_bad_settings_are_named(kwargs, match):
     with pytest.raises(ValueError, match=match):
         ThreadSettlingHook(**kwargs)
+
+
+def test_a_default_run_beside_a_busy_process_keeps_its_threads_and_numbers(
+        tmp_path):
+    """The same run alone and beside a process that keeps both CPUs busy:
+    two threads from start to end, and the same weights to the bit."""
+    if len(usable_cpus()) < 2:
+        pytest.skip('needs 2 usable CPUs')
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    config = write_config(str(tmp_path / 'glmc.py'), str(tmp_path),
+                          GLMC_CONFIG)
+    options = ['--cfg-options', 'train_cfg.max_epochs=1',
+               'param_scheduler.T_max=1']
+
+    def train(name):
+        work = tmp_path / name
+        result = run_tool([sys.executable, 'tools/train.py', config,
+                           '--work-dir', str(work), *options], md5,
+                          extra_env=dict(OMP_NUM_THREADS='2'))
+        assert result.returncode == 0, result.stderr[-3000:]
+        settled = [line for line in result.stdout.splitlines()
+                   if 'ThreadSettlingHook:' in line]
+        assert len(settled) == 1 and '2 intra-op thread(s)' in settled[0]
+        return torch.load(work / 'epoch_1.pth',
+                          weights_only=True)['state_dict']
+
+    quiet = train('quiet')
+    busy = subprocess.Popen([sys.executable, '-c', BUSY])
+    try:
+        beside = train('beside')
+    finally:
+        busy.kill()
+        busy.wait()
+    assert quiet.keys() == beside.keys()
+    for key in quiet:
+        assert torch.equal(quiet[key], beside[key]), key

@@ -110,9 +110,11 @@ def free_port() -> int:
 def tool_env(md5_table: str, extra_env: dict = None) -> dict:
     """The environment of a tool run: test plugins importable, the
     generated CIFAR's checksums accepted, one OpenMP thread per process."""
-    return dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
-                PYTHON=sys.executable, PORT=str(free_port()),
-                OMP_NUM_THREADS='1', **(extra_env or {}))
+    env = dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
+               PYTHON=sys.executable, PORT=str(free_port()),
+               OMP_NUM_THREADS='1')
+    env.update(extra_env or {})
+    return env
 
 
 def run_tool(args: list, md5_table: str, timeout: int = 600,

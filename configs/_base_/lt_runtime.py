@@ -4,8 +4,9 @@
 # checkpoint that does not fit the model is refused; checkpoints are written
 # atomically and the oldest is removed only after the newest is complete;
 # evaluation log lines hold scalars only, the per-class accuracy goes to the
-# JSON results and a CSV beside them; the main process's threads fit the
-# CPUs it may use, also beside other busy processes; distributed runs also
+# JSON results and a CSV beside them; the main process's threads are fixed
+# for the run from the CPUs it may use; a resumed run continues the global
+# random streams where the checkpoint left them; distributed runs also
 # work on a machine without a GPU.
 _base_ = ['mmpretrain::_base_/default_runtime.py']
 custom_hooks = [
@@ -14,6 +15,7 @@ custom_hooks = [
     dict(type='NonFiniteLossHook'),
     dict(type='StrictLoadHook'),
     dict(type='PerClassAccuracyHook'),
+    dict(type='RandomStateHook'),
 ]
 log_processor = dict(type='ScalarLogProcessor')
 # MMPretrain's visualizer, restated without the ``_scope_`` key its base

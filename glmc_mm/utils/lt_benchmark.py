@@ -4,22 +4,38 @@ A *method* is ``NAME=CONFIG``, or ``NAME=CONFIG@OTHER`` for a second stage
 that starts from the final checkpoint of method ``OTHER`` with the same seed
 and schedule (cRT: ``model.backbone.init_cfg.checkpoint`` is set to it).
 Every (method, schedule length, seed) is one run of ``tools/train.py`` then
-``tools/test.py`` in ``<work_dir>/<name>_e<epochs>_s<seed>``; a run whose test
-results exist is skipped, so a benchmark can be stopped and started again.
+``tools/test.py`` in ``<work_dir>/<name>_e<epochs>_s<seed>``:
+
+- the run's full options (config file, seed, ``--cfg-options``, the
+  resolved config and the intra-op thread count) are stored with it in
+  ``benchmark_run.json`` before it starts, and a run is reused or continued
+  only with the same options (:class:`RunMismatchError` names the
+  difference otherwise);
+- it checkpoints every ``checkpoint_interval`` epochs and a stopped run
+  continues from its last checkpoint with MMEngine's resume;
+- a run whose test results exist is reused as it is.
 """
+import argparse
 import json
+import os
 import os.path as osp
+import signal
 import subprocess
 import sys
 import time
-from typing import Dict, List, NamedTuple, Optional, Sequence
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 import numpy as np
+from mmengine.config import Config
 
-from .run_results import latest_test_metrics
+from ..engine.hooks.thread_settling_hook import default_intra_op_threads
+from .run_results import latest_test_metrics, validation_history
+from .runner_args import add_runner_args
 
 COLUMNS = ('top1', 'mean_class', 'many', 'medium', 'few')
 COLUMN_TITLES = ('top-1', 'mean per-class', 'many', 'medium', 'few')
+RECORD_FILE = 'benchmark_run.json'
+WALL_TIME_FILE = 'wall_time.json'
 
 
 class Method(NamedTuple):
@@ -27,6 +43,10 @@ class Method(NamedTuple):
     name: str
     config: str
     after: Optional[str] = None
+
+
+class RunMismatchError(ValueError):
+    """A run folder holds a run made with other options."""
 
 
 def parse_methods(items: Sequence[str]) -> List[Method]:
@@ -70,23 +90,28 @@ def parse_methods(items: Sequence[str]) -> List[Method]:
     return ordered
 
 
-def schedule_options(config: str, epochs: int) -> List[str]:
+def schedule_options(cfg: Config, epochs: int, val_interval: int,
+                     checkpoint_interval: int) -> List[str]:
     """``--cfg-options`` that set a config's training length to ``epochs``,
-    validating and checkpointing once at the end.
+    validating every ``val_interval`` epochs and checkpointing every
+    ``checkpoint_interval`` (both also at the end), keeping the newest two
+    checkpoints.
 
     The cosine length (``T_max`` or ``total_epochs``) and a
     ``DeferredReweightingHook`` start follow the new length in proportion.
 
     Args:
-        config (str): The config.
+        cfg (Config): The config.
         epochs (int): The new number of epochs.
+        val_interval (int): Epochs between validations.
+        checkpoint_interval (int): Epochs between checkpoints.
     """
-    from mmengine.config import Config
-    cfg = Config.fromfile(config)
     old = cfg.train_cfg.max_epochs
     options = [
-        f'train_cfg.max_epochs={epochs}', f'train_cfg.val_interval={epochs}',
-        f'default_hooks.checkpoint.interval={epochs}'
+        f'train_cfg.max_epochs={epochs}',
+        f'train_cfg.val_interval={min(val_interval, epochs)}',
+        f'default_hooks.checkpoint.interval={min(checkpoint_interval, epochs)}',
+        'default_hooks.checkpoint.max_keep_ckpts=2',
     ]
     scheduler = cfg.param_scheduler
     if isinstance(scheduler, dict):
@@ -101,14 +126,45 @@ def schedule_options(config: str, epochs: int) -> List[str]:
     return options
 
 
-def _last_checkpoint(work_dir: str) -> str:
-    with open(osp.join(work_dir, 'last_checkpoint')) as f:
-        return f.read().strip()
+def _flat(value, prefix: str = '') -> Iterator[tuple]:
+    """``(dotted key, repr)`` of every leaf of a config value."""
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            yield from _flat(value[key], f'{prefix}{key}.')
+    elif isinstance(value, (list, tuple)) and any(
+            isinstance(v, (dict, list, tuple)) for v in value):
+        for index, item in enumerate(value):
+            yield from _flat(item, f'{prefix}{index}.')
+    else:
+        yield prefix.rstrip('.'), repr(value)
 
 
-def run_method(method: Method, epochs: int, seed: int, work_dir: str,
-               tools_dir: str, extra_options: Sequence[str] = ()) -> dict:
-    """Train and test one run unless its results exist.
+def _load_with_options(config: str, options: Sequence[str]) -> Config:
+    """The config as ``tools/train.py`` builds it with ``--cfg-options``."""
+    parser = argparse.ArgumentParser()
+    add_runner_args(parser)
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(
+        parser.parse_args(['--cfg-options', *options]).cfg_options)
+    return cfg
+
+
+class Run(NamedTuple):
+    """One (method, schedule, seed) of a benchmark, resolved."""
+    method: Method
+    epochs: int
+    seed: int
+    run_dir: str
+    options: List[str]
+    max_epochs: int
+    record: dict
+
+
+def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
+             extra_options: Sequence[str] = (), val_interval: int = 10,
+             checkpoint_interval: int = 1) -> Run:
+    """Resolve one run's options and config, so that a bad option fails
+    before any training.
 
     Args:
         method (Method): The method.
@@ -116,39 +172,197 @@ def run_method(method: Method, epochs: int, seed: int, work_dir: str,
             with ``after``, which keeps its own length).
         seed (int): ``randomness.seed``.
         work_dir (str): The benchmark's work dir.
-        tools_dir (str): Where ``train.py`` and ``test.py`` are.
-        extra_options (Sequence[str]): More ``--cfg-options``.
-
-    Returns:
-        dict: The test metrics, plus ``wall_time_s`` of training and testing.
+        extra_options (Sequence[str]): More ``--cfg-options`` for every run.
+        val_interval (int): Epochs between validations.
+        checkpoint_interval (int): Epochs between checkpoints.
     """
     run_dir = osp.join(work_dir, f'{method.name}_e{epochs}_s{seed}')
-    metrics = latest_test_metrics(osp.join(run_dir, 'test'))
-    timing = osp.join(run_dir, 'wall_time.json')
-    if metrics is not None and osp.isfile(timing):
-        with open(timing) as f:
-            return {**metrics, **json.load(f)}
+    cfg = Config.fromfile(method.config)
     options = [f'randomness.seed={seed}', *extra_options]
     if method.after is None:
-        options += schedule_options(method.config, epochs)
+        options += schedule_options(cfg, epochs, val_interval,
+                                    checkpoint_interval)
     else:
-        first = osp.join(work_dir, f'{method.after}_e{epochs}_s{seed}')
-        options.append('model.backbone.init_cfg.checkpoint='
-                       f'{_last_checkpoint(first)}')
+        own = cfg.train_cfg.max_epochs
+        first = osp.join(work_dir, f'{method.after}_e{epochs}_s{seed}',
+                         f'epoch_{epochs}.pth')
+        options += [
+            f'train_cfg.val_interval={min(val_interval, own)}',
+            f'default_hooks.checkpoint.interval={min(checkpoint_interval, own)}',
+            'default_hooks.checkpoint.max_keep_ckpts=2',
+            f'model.backbone.init_cfg.checkpoint={first}'
+        ]
+    resolved = _load_with_options(method.config, options)
+    record = dict(
+        config=osp.abspath(method.config),
+        seed=seed,
+        epochs=epochs,
+        options=options,
+        intra_op_threads=default_intra_op_threads(),
+        resolved=dict(_flat(resolved.to_dict())))
+    return Run(method, epochs, seed, run_dir, options,
+               resolved.train_cfg.max_epochs, record)
+
+
+def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:
+    lines = []
+    for key in ('config', 'seed', 'epochs', 'intra_op_threads'):
+        if stored.get(key) != wanted[key]:
+            lines.append(f'{key}: {stored.get(key)!r} (stored) vs '
+                         f'{wanted[key]!r} (now)')
+    old, new = stored.get('resolved', {}), wanted['resolved']
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            lines.append(f'{key}: {old.get(key, "(absent)")} (stored) vs '
+                         f'{new.get(key, "(absent)")} (now)')
+    if len(lines) > most:
+        lines = lines[:most] + [f'... and {len(lines) - most} more']
+    return lines
+
+
+def check_run_dir(run: Run) -> None:
+    """Refuse a run folder that holds a run made with other options.
+
+    Raises:
+        RunMismatchError: Naming the folder and the differences.
+    """
+    path = osp.join(run.run_dir, RECORD_FILE)
+    if not osp.isfile(path):
+        if osp.isdir(run.run_dir) and os.listdir(run.run_dir):
+            raise RunMismatchError(
+                f'{run.run_dir} holds files but no {RECORD_FILE}, so its '
+                'options are unknown; move it away or choose another '
+                '--work-dir')
+        return
+    with open(path) as f:
+        stored = json.load(f)
+    differences = _differences(stored, run.record)
+    if differences:
+        raise RunMismatchError(
+            f'{run.run_dir} holds a run made with other options; move it '
+            'away or choose another --work-dir to run with these:\n  ' +
+            '\n  '.join(differences))
+
+
+def _final_checkpoint(run: Run) -> str:
+    return osp.join(run.run_dir, f'epoch_{run.max_epochs}.pth')
+
+
+def _last_checkpoint(run_dir: str) -> Optional[str]:
+    path = osp.join(run_dir, 'last_checkpoint')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        checkpoint = f.read().strip()
+    return checkpoint if osp.isfile(checkpoint) else None
+
+
+def _wall_time(run_dir: str) -> dict:
+    path = osp.join(run_dir, WALL_TIME_FILE)
+    if not osp.isfile(path):
+        return dict(segments=[])
+    with open(path) as f:
+        return json.load(f)
+
+
+def _add_segment(run_dir: str, what: str, seconds: float) -> None:
+    timing = _wall_time(run_dir)
+    timing['segments'].append([what, round(seconds, 1)])
+    tmp = osp.join(run_dir, WALL_TIME_FILE + '.tmp')
+    with open(tmp, 'w') as f:
+        json.dump(timing, f)
+    os.replace(tmp, osp.join(run_dir, WALL_TIME_FILE))
+
+
+def finished_results(run: Run) -> Optional[dict]:
+    """The test metrics of a finished run, with ``wall_time_s`` (all its
+    timed segments) and ``segments``; None while it is not finished."""
+    metrics = latest_test_metrics(osp.join(run.run_dir, 'test'))
+    timing = _wall_time(run.run_dir)
+    if metrics is None or not any(w == 'test' for w, _ in timing['segments']):
+        return None
+    return {
+        **metrics, 'wall_time_s': sum(s for _, s in timing['segments']),
+        'segments': sum(w == 'train' for w, _ in timing['segments'])
+    }
+
+
+def _timed(run_dir: str, what: str, command: List[str]) -> None:
+    """Run ``command``; record its wall time also when it is interrupted
+    (Ctrl-C or SIGTERM), then pass the interruption on."""
     start = time.perf_counter()
-    subprocess.run([
-        sys.executable, osp.join(tools_dir, 'train.py'), method.config,
-        '--work-dir', run_dir, '--cfg-options', *options
-    ], check=True)
-    subprocess.run([
-        sys.executable, osp.join(tools_dir, 'test.py'), method.config,
-        _last_checkpoint(run_dir), '--work-dir', osp.join(run_dir, 'test'),
-        '--cfg-options', *options
-    ], check=True)
-    wall = {'wall_time_s': round(time.perf_counter() - start, 1)}
-    with open(timing, 'w') as f:
-        json.dump(wall, f)
-    return {**latest_test_metrics(osp.join(run_dir, 'test')), **wall}
+    process = subprocess.Popen(command)
+    try:
+        code = process.wait()
+    except BaseException:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
+    finally:
+        _add_segment(run_dir, what, time.perf_counter() - start)
+    if code != 0:
+        raise subprocess.CalledProcessError(code, command)
+
+
+def run_method(run: Run, tools_dir: str) -> dict:
+    """Train (or continue) and test one run unless its results exist.
+
+    Args:
+        run (Run): The run, from :func:`plan_run`.
+        tools_dir (str): Where ``train.py`` and ``test.py`` are.
+
+    Returns:
+        dict: What :func:`finished_results` returns.
+    """
+    check_run_dir(run)
+    results = finished_results(run)
+    if results is not None:
+        return results
+    os.makedirs(run.run_dir, exist_ok=True)
+    with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
+        json.dump(run.record, f, indent=1)
+    last = _last_checkpoint(run.run_dir)
+    if last is None or osp.abspath(last) != osp.abspath(
+            _final_checkpoint(run)):
+        _timed(run.run_dir, 'train', [
+            sys.executable, osp.join(tools_dir, 'train.py'),
+            run.method.config, '--work-dir', run.run_dir,
+            *(['--resume'] if last else []), '--cfg-options', *run.options
+        ])
+    _timed(run.run_dir, 'test', [
+        sys.executable, osp.join(tools_dir, 'test.py'), run.method.config,
+        _final_checkpoint(run), '--work-dir',
+        osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
+    ])
+    return finished_results(run)
+
+
+def run_history(run: Run) -> Dict[int, dict]:
+    """The run's validations by epoch, a second stage's counted on from
+    the end of its first stage (so cRT's curve continues CE's)."""
+    offset = run.epochs if run.method.after else 0
+    return {
+        epoch + offset: record
+        for epoch, record in validation_history(run.run_dir).items()
+    }
+
+
+def run_class_counts(run: Run) -> tuple:
+    """``(class_counts, classes)`` of the data the run trained on, from its
+    final checkpoint (MMEngine saves the training set's ``dataset_meta``)."""
+    from mmengine.runner.checkpoint import CheckpointLoader
+    checkpoint = CheckpointLoader.load_checkpoint(
+        _final_checkpoint(run), map_location='cpu')
+    meta = checkpoint['meta'].get('dataset_meta') or {}
+    counts = checkpoint['state_dict'].get('train_class_counts')
+    counts = meta.get('class_counts') if counts is None else counts.tolist()
+    if counts is None:
+        raise ValueError(f'{_final_checkpoint(run)} records no training '
+                         'class counts')
+    return list(counts), meta.get('classes')
 
 
 def mean_and_spread(values: Sequence[float]) -> tuple:
@@ -158,11 +372,13 @@ def mean_and_spread(values: Sequence[float]) -> tuple:
     return float(values.mean()), spread
 
 
-def summarise(results: Dict[tuple, List[dict]]) -> Dict[tuple, dict]:
-    """``{(name, epochs): {column: (mean, std, n)}}`` over the seeds; a
-    column absent from every run (an empty shot group) is left out."""
+def summarise(results: Dict[tuple, List[dict]],
+              extra: str = 'wall_time_s') -> Dict[tuple, dict]:
+    """``{(name, epochs): {column: (mean, std, n)}}`` over the seeds, for
+    :data:`COLUMNS` and the key ``extra``; a column absent from every run
+    (an empty shot group) is left out."""
     keys = {column: f'lt/{column}' for column in COLUMNS}
-    keys['wall_time_s'] = 'wall_time_s'
+    keys[extra] = extra
     table = {}
     for run_key, runs in results.items():
         row = {}
@@ -174,31 +390,54 @@ def summarise(results: Dict[tuple, List[dict]]) -> Dict[tuple, dict]:
     return table
 
 
-def markdown_table(table: Dict[tuple, dict]) -> str:
+def best_validated(histories: Dict[tuple, List[Dict[int, dict]]]) -> dict:
+    """Per run, the validation with the highest top-1 (the authors'
+    convention: the best epoch on the test split, which is optimistic),
+    as ``{(name, epochs): [metrics with 'epoch', ...]}``."""
+    best = {}
+    for key, runs in histories.items():
+        best[key] = []
+        for history in runs:
+            if history:
+                epoch = max(history, key=lambda e: history[e]['lt/top1'])
+                best[key].append({**history[epoch], 'epoch': epoch})
+    return {key: runs for key, runs in best.items() if runs}
+
+
+def markdown_table(table: Dict[tuple, dict],
+                   last_column: tuple = ('wall_time_s',
+                                         'wall time per run (min)')) -> str:
     """The results as a Markdown table: mean ± sample standard deviation
-    over seeds, in %, and the mean wall time of a run."""
+    over seeds, in %, and the mean of ``last_column`` (the wall time of a
+    run in minutes, or the best epoch)."""
+    key, title = last_column
     lines = [
         '| method | epochs | seeds | ' + ' | '.join(COLUMN_TITLES) +
-        ' | wall time per run (min) |',
-        '|---|---|---|' + '---|' * (len(COLUMNS) + 1)
+        f' | {title} |', '|---|---|---|' + '---|' * (len(COLUMNS) + 1)
     ]
     for (name, epochs), row in table.items():
         cells = [
             f'{row[c][0]:.1f} ± {row[c][1]:.1f}' if c in row else '–'
             for c in COLUMNS
         ]
-        wall = row.get('wall_time_s')
-        wall_cell = f'{wall[0] / 60:.1f}' if wall else '–'
+        last = row.get(key)
+        if last is None:
+            last_cell = '–'
+        elif key == 'wall_time_s':
+            last_cell = f'{last[0] / 60:.1f}'
+        else:
+            last_cell = f'{last[0]:.0f} ± {last[1]:.0f}'
         seeds = max(v[2] for v in row.values())
         lines.append(f'| {name} | {epochs} | {seeds} | ' +
-                     ' | '.join(cells) + f' | {wall_cell} |')
+                     ' | '.join(cells) + f' | {last_cell} |')
     return '\n'.join(lines)
 
 
 def within_spread(table: Dict[tuple, dict]) -> List[str]:
-    """Pairs of methods (same schedule) whose difference in a column is no
-    larger than the spread of that difference over seeds,
-    ``sqrt(std_a ** 2 + std_b ** 2)``: differences the seeds cannot tell."""
+    """Pairs of methods (same schedule, two seeds or more each) whose
+    difference in a column is no larger than the spread of that difference
+    over seeds, ``sqrt(std_a ** 2 + std_b ** 2)``: differences the seeds
+    cannot tell."""
     notes = []
     keys = list(table)
     for i, a in enumerate(keys):
@@ -208,8 +447,10 @@ def within_spread(table: Dict[tuple, dict]) -> List[str]:
             for column, title in zip(COLUMNS, COLUMN_TITLES):
                 if column not in table[a] or column not in table[b]:
                     continue
-                (mean_a, std_a, _), (mean_b, std_b, _) = (table[a][column],
-                                                          table[b][column])
+                (mean_a, std_a, n_a), (mean_b, std_b, n_b) = (
+                    table[a][column], table[b][column])
+                if min(n_a, n_b) < 2:
+                    continue  # one seed has no spread to compare with
                 spread = float(np.hypot(std_a, std_b))
                 if abs(mean_a - mean_b) <= spread:
                     notes.append(

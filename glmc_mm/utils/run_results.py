@@ -2,7 +2,7 @@
 import glob
 import json
 import os.path as osp
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 
 def latest_test_metrics(work_dir: str, key: str = 'lt/top1') -> Optional[dict]:
@@ -40,3 +40,26 @@ def training_scalars(work_dir: str) -> List[dict]:
         raise FileNotFoundError(f'no */vis_data/scalars.json in {work_dir}')
     with open(paths[-1]) as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def validation_history(work_dir: str,
+                       key: str = 'lt/top1') -> Dict[int, dict]:
+    """Every validation of a training run, resumed ones included: the
+    records holding ``key`` in each ``<timestamp>/vis_data/scalars.json``
+    of ``work_dir``, by epoch (MMEngine's ``step`` of a validation); where
+    a resumed run validated an epoch again, the newer record is kept.
+
+    Args:
+        work_dir (str): The work dir of ``tools/train.py``.
+        key (str): A key a validation record holds. Defaults to
+            ``'lt/top1'``.
+    """
+    history: Dict[int, dict] = {}
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line) if line.strip() else {}
+                if key in record:
+                    history[int(record['step'])] = record
+    return dict(sorted(history.items()))

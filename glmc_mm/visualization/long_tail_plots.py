@@ -166,3 +166,43 @@ def plot_shot_group_accuracy(groups: Dict[str, Dict[str, tuple]],
     axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.2), ncol=4,
                 fontsize=8)
     _save(fig, out_file)
+
+
+def plot_validation_curves(curves: Dict[str, Dict[str, np.ndarray]],
+                           out_file: str,
+                           columns: Sequence[str] = ('top1', 'many',
+                                                     'medium', 'few'),
+                           titles: Sequence[str] = ('top-1', 'many-shot',
+                                                    'medium-shot',
+                                                    'few-shot')) -> None:
+    """Validation accuracy against epoch, mean ± sample standard deviation
+    over seeds: one line per method, one panel per column.
+
+    Args:
+        curves (dict): Method name to ``{'epoch': (E,), column: (S, E)}``,
+            the values of ``S`` seeds at ``E`` validated epochs in % (NaN
+            where a seed has no value).
+        out_file (str): The PNG to write.
+        columns (Sequence[str]): The columns to draw, one panel each.
+        titles (Sequence[str]): The panels' titles.
+    """
+    fig, axes = plt.subplots(1, len(columns), figsize=(4 * len(columns), 3.6),
+                             sharey=True)
+    for axis, column, title in zip(np.atleast_1d(axes), columns, titles):
+        for name, curve in curves.items():
+            if column not in curve:
+                continue
+            values = np.asarray(curve[column], dtype=float)
+            mean = np.nanmean(values, axis=0)
+            spread = (np.nanstd(values, axis=0, ddof=1)
+                      if len(values) > 1 else np.zeros_like(mean))
+            line, = axis.plot(curve['epoch'], mean, label=name)
+            axis.fill_between(curve['epoch'], mean - spread, mean + spread,
+                              color=line.get_color(), alpha=0.15)
+        axis.set_title(title)
+        axis.set_xlabel('epoch')
+        axis.set_ylim(0, 100)
+        axis.grid(alpha=0.3)
+    np.atleast_1d(axes)[0].set_ylabel('test accuracy (%), mean ± sd')
+    np.atleast_1d(axes)[0].legend(fontsize=8)
+    _save(fig, out_file)

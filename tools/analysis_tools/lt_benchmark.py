@@ -1,14 +1,14 @@
 """Benchmark long-tailed methods side by side: configs x seeds x schedule
-lengths, resumable, with a mean ± spread table and plots.
+lengths, resumable, with mean ± spread tables, learning curves and plots.
 
 Each method is ``NAME=CONFIG``, or ``NAME=CONFIG@OTHER`` for a second stage
 (cRT) that starts from the final checkpoint of ``OTHER`` with the same seed
-and schedule. Runs go to ``<work-dir>/<name>_e<epochs>_s<seed>``; finished
-ones are skipped. Writes ``results.md`` (mean ± sample standard deviation
-over seeds of top-1, mean per-class, many, medium and few-shot accuracy,
-and the wall time of a run), ``per_class_e<epochs>.png`` and
-``shot_groups_e<epochs>.png``, and prints where a difference is within the
-spread over seeds.
+and schedule. Runs go to ``<work-dir>/<name>_e<epochs>_s<seed>``, each with
+its full options; a finished run is reused only with the same options, and
+a stopped run continues from its last checkpoint. After every finished run
+it writes ``results.md`` (last-epoch table, best-validated-epoch table,
+differences within the spread over seeds), ``per_class_e<epochs>.png``,
+``shot_groups_e<epochs>.png`` and ``curves_e<epochs>.png``.
 
 Example::
 
@@ -20,80 +20,85 @@ Example::
 """
 import argparse
 import os
-import os.path as osp
+import signal
+import sys
 
-import numpy as np
 from mmengine.config import Config
 
-from glmc_mm.datasets import class_counts_from_config
-from glmc_mm.evaluation import SHOT_GROUPS, shot_group_options
-from glmc_mm.utils.lt_benchmark import (markdown_table, parse_methods,
-                                        run_method, summarise, within_spread)
-from glmc_mm.visualization import (plot_per_class_accuracy,
-                                   plot_shot_group_accuracy)
+from glmc_mm.evaluation import shot_group_options
+from glmc_mm.utils.lt_benchmark import (RunMismatchError, check_run_dir,
+                                        parse_methods, plan_run, run_method)
+from glmc_mm.utils.lt_benchmark_report import write_report
 
-TOOLS = osp.dirname(osp.dirname(osp.abspath(__file__)))
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def at_least(minimum: int):
+    """An argparse type: an int >= ``minimum``."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(
+                f'must be an integer >= {minimum}, got {value}')
+        return value
+
+    return parse
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--methods', nargs='+', required=True,
                         metavar='NAME=CONFIG[@OTHER]')
-    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    parser.add_argument('--epochs', type=int, nargs='+', required=True,
+    parser.add_argument('--seeds', type=at_least(0), nargs='+',
+                        default=[0, 1, 2])
+    parser.add_argument('--epochs', type=at_least(1), nargs='+',
+                        required=True,
                         help='schedule lengths of the (first-stage) runs')
+    parser.add_argument('--val-interval', type=at_least(1), default=10,
+                        help='epochs between validations (and the last)')
+    parser.add_argument('--checkpoint-interval', type=at_least(1), default=1,
+                        help='epochs between checkpoints: a stopped run '
+                        'continues from the last one')
     parser.add_argument('--work-dir', default='work_dirs/lt_benchmark')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='key=value applied to every run')
-    return parser.parse_args()
+    parser.add_argument('--report', action='store_true',
+                        help='train nothing: write the report of the runs '
+                        'finished so far')
+    args = parser.parse_args()
+    for name in ('seeds', 'epochs'):
+        values = getattr(args, name)
+        if len(set(values)) != len(values):
+            parser.error(f'--{name} {" ".join(map(str, values))}: each value '
+                         'may be given once')
+    return args
 
 
 def main() -> None:
     args = parse_args()
+    # a SIGTERM stops the run in progress as Ctrl-C does: its time is kept
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
         methods = parse_methods(args.methods)
-    except ValueError as error:
-        raise SystemExit(str(error)) from None
+        runs = [
+            plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
+                     args.val_interval, args.checkpoint_interval)
+            for epochs in args.epochs for method in methods
+            for seed in args.seeds
+        ]
+        for run in runs:
+            check_run_dir(run)
+    except (ValueError, RunMismatchError) as error:
+        raise SystemExit(f'lt_benchmark: {error}') from None
     os.makedirs(args.work_dir, exist_ok=True)
-    results = {}
-    for epochs in args.epochs:
+    shot_options = shot_group_options(Config.fromfile(methods[0].config))
+    if not args.report:
         for seed in args.seeds:
-            for method in methods:
-                results.setdefault((method.name, epochs), []).append(
-                    run_method(method, epochs, seed, args.work_dir, TOOLS,
-                               args.cfg_options))
-    order = {m.name: i for i, m in enumerate(methods)}
-    results = dict(
-        sorted(results.items(), key=lambda i: (i[0][1], order[i[0][0]])))
-    table = summarise(results)
-    notes = within_spread(table)
-    text = markdown_table(table)
-    if notes:
-        text += '\n\nDifferences within the spread over seeds:\n' + '\n'.join(
-            f'- {note}' for note in notes)
-    print(text)
-    with open(osp.join(args.work_dir, 'results.md'), 'w') as f:
-        f.write(text + '\n')
-
-    cfg = Config.fromfile(methods[0].config)
-    counts, classes = class_counts_from_config(cfg)
-    shot_options = shot_group_options(cfg)
-    for epochs in args.epochs:
-        per_class = {
-            name: np.nanmean([[np.nan if a is None else a
-                               for a in run['lt/per_class']] for run in runs],
-                             axis=0)
-            for (name, e), runs in results.items() if e == epochs
-        }
-        plot_per_class_accuracy(
-            counts, per_class,
-            osp.join(args.work_dir, f'per_class_e{epochs}.png'), classes,
-            shot_options)
-        plot_shot_group_accuracy(
-            {
-                name: {g: row[g][:2] for g in SHOT_GROUPS if g in row}
-                for (name, e), row in table.items() if e == epochs
-            }, osp.join(args.work_dir, f'shot_groups_e{epochs}.png'))
+            for run in [r for r in runs if r.seed == seed]:
+                run_method(run, TOOLS)
+                write_report(runs, args.work_dir, shot_options)
+    print(write_report(runs, args.work_dir, shot_options))
 
 
 if __name__ == '__main__':

@@ -6,13 +6,14 @@ from .deferred_reweighting_hook import (DeferredReweightingHook,
 from .max_norm_hook import MaxNormHook
 from .non_finite_loss_hook import NonFiniteLossHook
 from .per_class_accuracy_hook import PerClassAccuracyHook
+from .random_state_hook import RandomStateHook
 from .strict_load_hook import StrictLoadHook
 from .thread_settling_hook import ThreadSettlingHook
 
 __all__ = [
     'AtomicCheckpointHook', 'ClassCountsHook', 'CumulativeLearningHook',
     'DeferredReweightingHook', 'MaxNormHook', 'NonFiniteLossHook',
-    'PerClassAccuracyHook', 'StrictLoadHook', 'ThreadSettlingHook',
+    'PerClassAccuracyHook', 'RandomStateHook', 'StrictLoadHook', 'ThreadSettlingHook',
     'checkpoint_problem',
     'effective_number_weights'
 ]

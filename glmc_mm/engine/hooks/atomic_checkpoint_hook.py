@@ -49,6 +49,12 @@ class AtomicCheckpointHook(CheckpointHook):
       pointed at the newest intact ``*.pth`` of the work dir, with a warning
       that names both. Leftover ``.partial`` files of a killed save are
       removed.
+    - An epoch-based checkpoint is written when its epoch is complete: after
+      the validation that follows the epoch, where one does (MMEngine writes
+      it before). A run killed during a validation then resumes from the
+      previous checkpoint and validates that epoch again, instead of
+      continuing without it; and the saved random states
+      (:class:`RandomStateHook`) are those the next epoch starts from.
 
     Args:
         *args: Arguments of :class:`CheckpointHook`.
@@ -61,6 +67,32 @@ class AtomicCheckpointHook(CheckpointHook):
                 'file_client_args') is None:
             kwargs['backend_args'] = dict(backend='atomic_local')
         super().__init__(*args, **kwargs)
+        self._pending: Optional[tuple] = None
+
+    def _save_checkpoint(self, runner) -> None:
+        if not self.by_epoch:
+            super()._save_checkpoint(runner)
+            return
+        # the runner's epoch counts this epoch as done from here on
+        step = runner.epoch + 1
+        self._pending = (step, dict(epoch=step, iter=runner.iter))
+
+    def _flush(self, runner) -> None:
+        if self._pending is not None:
+            step, meta = self._pending
+            self._pending = None
+            self._save_checkpoint_with_step(runner, step, meta)
+
+    def after_val_epoch(self, runner, metrics) -> None:
+        self._flush(runner)
+        super().after_val_epoch(runner, metrics)
+
+    def before_train_epoch(self, runner) -> None:
+        self._flush(runner)  # the epoch before did not validate
+
+    def after_train(self, runner) -> None:
+        self._flush(runner)
+        super().after_train(runner)
 
     def before_run(self, runner) -> None:
         super().before_run(runner)
