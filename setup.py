@@ -80,7 +80,13 @@ setup(
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['glmc_mm', 'glmc_mm.*']),
-    python_requires='>=3.8',
+    python_requires='>=3.11',
+    classifiers=[
+        'Programming Language :: Python :: 3.11',
+        'Programming Language :: Python :: 3.13',
+        'License :: OSI Approved :: Apache Software License',
+        'Topic :: Scientific/Engineering :: Artificial Intelligence',
+    ],
     install_requires=[
         mmcv_requirement(), *read_requirements('requirements/runtime.txt')
     ],

@@ -41,11 +41,19 @@ functions that change only one input:
    collate function, which then fails on ``_scope_``; the key is dropped
    from ``collate_fn`` (the function is MMEngine's ``FUNCTIONS`` entry
    either way).
-4. MMEngine's ``get_installed_path`` (which resolves ``glmc_mm::`` configs)
+4. MMEngine's ``get_installed_path`` and ``is_installed`` (which resolve
+   ``mmpretrain::`` and ``glmc_mm::`` configs) import ``pkg_resources``,
+   which setuptools >= 82 no longer ships: where it is missing, both are
+   answered from :mod:`importlib` (``importlib.metadata`` and where Python
+   imports the package from). Where it is present, ``get_installed_path``
    assumes a package's folder sits beside its metadata; in an editable
    install by current pip and setuptools (PEP 660) it does not, so for a
    package whose assumed folder is missing it answers with where Python
    imports the package from.
+6. mmcv's ``adjust_hue`` (MMPretrain's ``ColorJitter`` with ``hue > 0``)
+   computes ``np.uint8(hue_factor * 255)``, which NumPy 2 refuses for a
+   negative factor (``OverflowError``: half of all hue draws); where NumPy
+   refuses it, a negative factor shifts the hue as NumPy 1 did (modulo 256).
 5. matplotlib >= 3.8 made the ``renderer`` argument of
    ``matplotlib._tight_bbox.adjust_bbox`` required, and MMPretrain's
    ``tools/visualization/browse_dataset.py`` calls it without one; when it
@@ -53,12 +61,16 @@ functions that change only one input:
 """
 import importlib.util
 import inspect
+import math
 import os.path as osp
 import pickle
 import zipfile
+from importlib import metadata
 from typing import Optional
 
 import matplotlib._tight_bbox as mpl_tight_bbox
+import mmcv
+import mmcv.image.photometric as mmcv_photometric
 import mmengine.config.config as mmengine_config
 import numpy as np
 import torch
@@ -79,7 +91,13 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
 
 
 def _checkpoint_globals() -> list:
-    """The inert non-tensor classes that mmengine checkpoints hold."""
+    """The inert non-tensor classes that mmengine checkpoints hold.
+
+    NumPy 2 renamed ``numpy.core`` to ``numpy._core``, and pickles name the
+    module they were written with: the array and scalar rebuilders are
+    listed under both names, so that a checkpoint written under NumPy 1
+    loads under NumPy 2 and back.
+    """
     if np.lib.NumpyVersion(np.__version__) >= '2.0.0':
         from numpy._core import multiarray
     else:
@@ -88,9 +106,14 @@ def _checkpoint_globals() -> list:
         type(np.dtype(code))
         for code in '?bBhHiIlLqQefdgFDG'
     }
+    rebuilders = [
+        (function, f'numpy.{core}.multiarray.{function.__name__}')
+        for function in (multiarray._reconstruct, multiarray.scalar)
+        for core in ('core', '_core')
+    ]
     return [
-        HistoryBuffer, np.ndarray, np.dtype, multiarray._reconstruct,
-        multiarray.scalar, *sorted(dtype_classes, key=str)
+        HistoryBuffer, np.ndarray, np.dtype, *rebuilders,
+        *sorted(dtype_classes, key=str)
     ]
 
 
@@ -196,10 +219,44 @@ def _get_installed_path(package: str) -> str:
     from."""
     path = _mmengine_get_installed_path(package)
     if not osp.isdir(path):
-        spec = importlib.util.find_spec(package)
+        return _imported_path(package) or path
+    return path
+
+
+def _imported_path(package: str) -> Optional[str]:
+    """The folder Python imports ``package`` (a distribution whose top-level
+    module has the same name, or is named in its ``top_level.txt``) from,
+    or None."""
+    names = [package]
+    try:
+        top_level = metadata.distribution(package).read_text('top_level.txt')
+        names += (top_level or '').split()
+    except metadata.PackageNotFoundError:
+        pass
+    for name in names:
+        spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:
             return list(spec.submodule_search_locations)[0]
+        if spec is not None and spec.origin is not None:
+            return osp.dirname(spec.origin)
+    return None
+
+
+def _get_installed_path_without_pkg_resources(package: str) -> str:
+    """``get_installed_path`` from :mod:`importlib` (no ``pkg_resources``)."""
+    path = _imported_path(package)
+    if path is None:
+        raise metadata.PackageNotFoundError(package)
     return path
+
+
+def _is_installed_without_pkg_resources(package: str) -> bool:
+    """``is_installed`` from :mod:`importlib` (no ``pkg_resources``)."""
+    try:
+        metadata.distribution(package)
+        return True
+    except metadata.PackageNotFoundError:
+        return _imported_path(package) is not None
 
 
 def _build_dataloader(dataloader, seed=None, diff_rank_seed=False):
@@ -213,6 +270,34 @@ def _build_dataloader(dataloader, seed=None, diff_rank_seed=False):
     return _mmengine_build_dataloader(dataloader, seed, diff_rank_seed)
 
 
+class _WrappingHueFactor(float):
+    """A negative hue factor whose multiple is the 8-bit hue shift it means:
+    mmcv's ``adjust_hue`` adds ``np.uint8(hue_factor * 255)`` to the hue
+    channel, which NumPy 1 wrapped modulo 256 and NumPy 2 refuses for a
+    negative factor (``OverflowError``)."""
+
+    def __mul__(self, other):
+        return math.trunc(float(self) * other) % 256
+
+    __rmul__ = __mul__
+
+
+def _adjust_hue(img: np.ndarray, hue_factor: float, backend=None):
+    """mmcv's ``adjust_hue``, with a negative ``hue_factor`` shifting the
+    hue as under NumPy 1."""
+    if hue_factor < 0:
+        hue_factor = _WrappingHueFactor(hue_factor)
+    return _mmcv_adjust_hue(img, hue_factor, backend)
+
+
+def _numpy_refuses_negative_uint8() -> bool:
+    try:
+        np.uint8(-25.5)
+    except OverflowError:
+        return True
+    return False
+
+
 def _adjust_bbox(fig, bbox_inches, renderer=None, fixed_dpi=None):
     """matplotlib's ``adjust_bbox`` with the figure's renderer by default."""
     if renderer is None:
@@ -223,8 +308,17 @@ def _adjust_bbox(fig, bbox_inches, renderer=None, fixed_dpi=None):
 _mmengine_build_dataloader = Runner.build_dataloader
 Runner.build_dataloader = staticmethod(_build_dataloader)
 _mmengine_get_installed_path = mmengine_config.get_installed_path
-mmengine_config.get_installed_path = _get_installed_path
+if importlib.util.find_spec('pkg_resources') is None:
+    mmengine_config.get_installed_path = (
+        _get_installed_path_without_pkg_resources)
+    mmengine_config.is_installed = _is_installed_without_pkg_resources
+else:
+    mmengine_config.get_installed_path = _get_installed_path
 _mpl_adjust_bbox = mpl_tight_bbox.adjust_bbox
 if inspect.signature(_mpl_adjust_bbox).parameters['renderer'].default is (
         inspect.Parameter.empty):
     mpl_tight_bbox.adjust_bbox = _adjust_bbox
+_mmcv_adjust_hue = mmcv_photometric.adjust_hue
+if _numpy_refuses_negative_uint8():
+    for _module in (mmcv, mmcv.image, mmcv_photometric):
+        _module.adjust_hue = _adjust_hue

@@ -54,13 +54,17 @@ def apply_one(img: np.ndarray, **params) -> np.ndarray:
 ])
 def test_each_jitter_step_is_mmcvs_to_its_8_bit_rounding(op, factor,
                                                          reference):
-    """MMPretrain's ColorJitter calls these MMCV functions, which round to
-    8 bits after each step; we keep floats: at most one level apart."""
+    """MMPretrain's ColorJitter calls these MMCV functions, which truncate
+    to 8 bits after each step; we keep floats: less than one level apart,
+    plus float32 rounding. (A value within float32 rounding of an integer
+    can truncate either way: contrast 1.4 has a pixel whose exact value is
+    1.99999924, which OpenCV 5 computes as 1.9999983 and truncates to 1,
+    and we as 2.0000038.)"""
     img = image()
     factors = torch.ones(1, 3)
     factors[0, op] = factor
     ours = apply_one(img, factors=factors)
-    assert np.abs(ours - reference(img).astype(np.float32)).max() < 1.0
+    assert np.abs(ours - reference(img).astype(np.float32)).max() < 1.0 + 1e-3
 
 
 def test_grey_is_the_pil_luma_of_the_grey_transform():

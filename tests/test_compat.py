@@ -5,8 +5,10 @@ import os.path as osp
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 import torch
+from mmengine.logging import MessageHub
 from mmengine.runner.checkpoint import CheckpointLoader
 
 from glmc_mm.compat import UnsafeCheckpointError
@@ -109,19 +111,65 @@ def test_two_process_gloo_run_completes(tiny_run, tmp_path):
     assert osp.exists(tmp_path / 'dist' / 'epoch_1.pth')
 
 
-def test_real_checkpoint_holds_only_allow_listed_globals(tiny_run):
-    path = osp.join(tiny_run['work_dir'], 'epoch_3.pth')
+def globals_named_in(path: str) -> set:
+    """Every global a checkpoint names (with an empty allow-list)."""
     allowed = torch.serialization.get_safe_globals()
     torch.serialization.clear_safe_globals()
     try:
-        unsafe = set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+        return set(torch.serialization.get_unsafe_globals_in_checkpoint(path))
     finally:
         torch.serialization.add_safe_globals(allowed)
+
+
+def test_real_checkpoint_holds_only_allow_listed_globals(tiny_run):
+    unsafe = globals_named_in(osp.join(tiny_run['work_dir'], 'epoch_3.pth'))
     assert 'builtins.getattr' not in unsafe
+    core = 'core' if np.__version__.startswith('1.') else '_core'
     assert unsafe <= {
         'mmengine.logging.history_buffer.HistoryBuffer', 'numpy.ndarray',
-        'numpy.dtype', 'numpy.core.multiarray._reconstruct',
-        'numpy.core.multiarray.scalar', 'numpy.dtypes.Float64DType',
+        'numpy.dtype', f'numpy.{core}.multiarray._reconstruct',
+        f'numpy.{core}.multiarray.scalar', 'numpy.dtypes.Float64DType',
         'numpy.dtypes.Int64DType'
     }
     assert 'mmengine.logging.history_buffer.HistoryBuffer' in unsafe
+
+
+@pytest.mark.parametrize('major', [1, 2])
+def test_a_checkpoint_written_under_either_numpy_loads(major):
+    """tests/data/checkpoint_numpy{1,2}.pth were written by
+    tests/data/write_numpy_checkpoint.py under NumPy 1.26 and 2.4: each
+    stack loads both."""
+    path = osp.join(osp.dirname(__file__), 'data',
+                    f'checkpoint_numpy{major}.pth')
+    core = 'core' if major == 1 else '_core'
+    assert f'numpy.{core}.multiarray._reconstruct' in globals_named_in(path)
+    checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
+    assert checkpoint['meta']['numpy'].startswith(f'{major}.')
+    assert checkpoint['meta']['dataset_meta']['class_counts'].tolist() == [
+        5, 3, 1
+    ]
+    hub = MessageHub('numpy_checkpoint_loaded')
+    hub.load_state_dict(checkpoint['message_hub'])
+    assert hub.get_scalar('train/loss').current() == 0.5
+    assert hub.get_scalar('train/loss').mean() == pytest.approx(4.25 / 3)
+    assert int(hub.get_info('seen')) == 3
+
+
+def test_negative_hue_jitter_shifts_as_under_numpy_1():
+    """mmcv's adjust_hue under NumPy 2 raised OverflowError for a negative
+    factor; every stack now gives what NumPy 1.26 gave (values measured
+    there, where mmcv's function runs unpatched)."""
+    import mmcv
+    from mmpretrain.registry import TRANSFORMS
+    img = (np.arange(4 * 4 * 3).reshape(4, 4, 3) * 5 % 256).astype(np.uint8)
+    for backend, total in (('cv2', 5573), ('pillow', 5579)):
+        out = mmcv.adjust_hue(img, -0.1, backend=backend)
+        assert out[0, 1].tolist() == [16, 15, 25]
+        assert int(out.sum()) == total
+    assert mmcv.adjust_hue(img, -0.5, backend='cv2')[0, 1].tolist() == [
+        25, 20, 15
+    ]
+    jitter = TRANSFORMS.build(dict(type='ColorJitter', hue=0.5))
+    np.random.seed(0)
+    for _ in range(20):  # about half of the factors drawn are negative
+        assert jitter(dict(img=img.copy()))['img'].shape == (4, 4, 3)

@@ -1,5 +1,6 @@
 """MMPretrain's own analysis and visualisation tools on GLMC configs, and
 our browser of GLMC's training streams."""
+import importlib.util
 import os
 import os.path as osp
 import pickle
@@ -22,6 +23,17 @@ GLMC_FASHION = osp.join(REPO, 'configs', 'glmc',
                         'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
 GLMC_IMAGENET = osp.join(REPO, 'configs', 'glmc',
                          'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py')
+
+
+def mmpretrain_tool(tool: str) -> list:
+    """MMPretrain's own script, run as it is. Where ``pkg_resources`` is
+    missing (setuptools >= 82), MMEngine cannot resolve the ``mmpretrain::``
+    bases of our configs before their ``custom_imports`` (glmc_mm) are
+    imported, so there it runs through tools/mmpretrain_tool.py, which
+    imports glmc_mm first."""
+    if importlib.util.find_spec('pkg_resources') is not None:
+        return [mmpretrain_tool_path(tool)]
+    return [osp.join(REPO, 'tools', 'mmpretrain_tool.py'), tool]
 
 
 def run(args: list, cwd: str = REPO) -> subprocess.CompletedProcess:
@@ -90,7 +102,7 @@ def test_browse_dataset_shows_both_views_and_the_rebalanced_stream(
         ['0.jpg', '1.jpg', '2.jpg']
     # MMPretrain's own script reads our config (no _scope_ error); its
     # other modes need matplotlib's fix in glmc_mm.compat, imported first
-    run([mmpretrain_tool_path('visualization/browse_dataset.py'),
+    run([*mmpretrain_tool('visualization/browse_dataset.py'),
          GLMC_FASHION, '--mode', 'original', '-n', '1', '--not-show',
          '-o', str(tmp_path / 'plain'), *options])
     assert os.listdir(tmp_path / 'plain') == ['0.jpg']
@@ -118,7 +130,7 @@ def test_verify_dataset_names_the_broken_image(tmp_path):
     write_jpeg_list(root, num_images=12, size=(8, 8))
     broken = break_image(root, 5)
     out = tmp_path / 'broken.txt'
-    result = run([mmpretrain_tool_path('misc/verify_dataset.py'),
+    result = run([*mmpretrain_tool('misc/verify_dataset.py'),
                   GLMC_IMAGENET, '--out-path', str(out), '--cfg-options',
                   f'train_dataloader.dataset.data_root={root}',
                   'train_dataloader.dataset.ann_file=train.txt'])
@@ -149,7 +161,7 @@ def test_verify_dataset_on_a_long_tailed_image_folder(tmp_path):
 
 
 def test_mmpretrain_get_flops_on_the_glmc_cifar_config():
-    result = run([mmpretrain_tool_path('analysis_tools/get_flops.py'),
+    result = run([*mmpretrain_tool('analysis_tools/get_flops.py'),
                   GLMC_CIFAR, '--shape', '32'])
     assert 'Input shape: (3, 32, 32)' in result.stdout
     ours = run(['tools/analysis_tools/get_flops.py', GLMC_CIFAR, '--shape',
@@ -168,7 +180,7 @@ def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
     config = str(tmp_path / 'glmc.py')
     cfg.dump(config)
     out = str(tmp_path / 'cm.pkl')
-    run([mmpretrain_tool_path('analysis_tools/confusion_matrix.py'), config,
+    run([*mmpretrain_tool('analysis_tools/confusion_matrix.py'), config,
          str(tmp_path / 'work' / 'epoch_1.pth'), '--out', out])
     with open(out, 'rb') as f:
         matrix = np.asarray(pickle.load(f))
@@ -180,7 +192,7 @@ def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
 def test_mmpretrain_vis_scheduler_runs_on_a_glmc_config(tmp_path):
     """MMPretrain's tool runs the config's hooks on a stand-in model and
     loader; ClassCountsHook and CumulativeLearningHook leave them alone."""
-    run([mmpretrain_tool_path('visualization/vis_scheduler.py'),
+    run([*mmpretrain_tool('visualization/vis_scheduler.py'),
          GLMC_FASHION, '--dataset-size', '2974', '--ngpus', '1',
          '--save-path', str(tmp_path / 'lr.png'), '--not-show'],
         cwd=str(tmp_path))

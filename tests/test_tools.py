@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from tiny_run import GLMC_CONFIG, make_tiny_cifar, run_tool, write_config
+from tiny_run import (GLMC_CONFIG, MIM, make_tiny_cifar, needs_mim, run_tool,
+                      write_config)
 
 
 @pytest.fixture(scope='module')
@@ -42,10 +43,10 @@ def test_slurm_scripts_build_the_srun_command(tiny, tmp_path):
     assert args[-3:] == [config, 'c.pth', '--launcher=slurm']
 
 
+@needs_mim
 def test_mim_train_runs_a_glmc_config(tiny, tmp_path):
     root, md5, config = tiny
-    mim = osp.join(osp.dirname(sys.executable), 'mim')
-    result = run_tool([mim, 'train', 'mmpretrain', config, '--gpus', '0',
+    result = run_tool([MIM, 'train', 'mmpretrain', config, '--gpus', '0',
                        '--work-dir', str(tmp_path / 'work'), '--cfg-options',
                        'train_cfg.max_epochs=1'], md5)
     assert result.returncode == 0, result.stderr[-3000:]

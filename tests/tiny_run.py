@@ -1,4 +1,5 @@
 """A tiny real training run on generated CIFAR-10-LT, for tools tests."""
+import importlib.util
 import os
 import os.path as osp
 import socket
@@ -6,12 +7,20 @@ import subprocess
 import sys
 from typing import NamedTuple
 
+import pytest
 from mmengine.config import Config
 
 from glmc_mm.testing import write_cifar
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TESTS = osp.join(REPO, 'tests')
+MIM = osp.join(osp.dirname(sys.executable), 'mim')
+# openmim 0.3.9 imports pkg_resources, which setuptools >= 82 no longer ships
+# (tools/setup_env.sh installs openmim only where it can run)
+HAS_MIM = importlib.util.find_spec('pkg_resources') is not None and \
+    osp.isfile(MIM)
+needs_mim = pytest.mark.skipif(
+    not HAS_MIM, reason='mim needs pkg_resources (setuptools < 82)')
 
 PLAIN_CONFIG = """
 _base_ = ['mmpretrain::_base_/default_runtime.py']

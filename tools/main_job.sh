@@ -4,7 +4,7 @@
 # Run tools/setup_env.sh --data first (README command 1 does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-.venv/bin/python}
+PYTHON=${PYTHON:-.venv-newest/bin/python}
 CONFIG=configs/glmc/glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py
 WORK_DIR=${WORK_DIR:-work_dirs/main_job}
 "$PYTHON" tools/analysis_tools/print_class_counts.py "$CONFIG"

@@ -1,28 +1,45 @@
 #!/usr/bin/env bash
 # Set up everything glmc_mm needs, idempotently:
-#   .venv with the pinned OpenMMLab stack (requirements/pinned.txt) and
-#   glmc_mm installed in editable mode;
+#   .venv-<stack> with one of the two tested stacks, requirements/<stack>.txt
+#   (newest, the default: numpy 2, OpenCV 5, setuptools without
+#   pkg_resources; oldest: numpy 1, OpenCV 4.11, setuptools 81 and openmim),
+#   and glmc_mm installed in editable mode;
 #   with --data, also Debian's Fashion-MNIST (the main job's real data).
 # Re-running it only installs what changed.
+# Usage: bash tools/setup_env.sh [--stack newest|oldest] [--data]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV=${VENV:-.venv}
+STACK=newest
+DATA=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --stack) STACK=${2:?--stack needs newest or oldest}; shift 2 ;;
+        --data) DATA=1; shift ;;
+        *) echo "setup_env.sh: unknown argument $1 (--stack newest|oldest, --data)" >&2; exit 2 ;;
+    esac
+done
+if [ ! -f "requirements/$STACK.txt" ]; then
+    echo "setup_env.sh: --stack $STACK: no requirements/$STACK.txt (newest or oldest)" >&2
+    exit 2
+fi
+VENV=${VENV:-.venv-$STACK}
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"
 fi
 stamp="$VENV/.glmc_mm-installed"
-want=$(cat requirements/pinned.txt requirements/runtime.txt setup.py | sha256sum | cut -d' ' -f1)
+want=$(cat requirements/*.txt setup.py | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r requirements/pinned.txt \
-        2> >(grep -v '^WARNING: Location' >&2)
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps openmim==0.3.9 \
-        2> >(grep -v '^WARNING: Location' >&2)
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check --no-build-isolation --no-deps -e . \
-        2> >(grep -v '^WARNING: Location' >&2)
+    pip=("$VENV/bin/pip" install --quiet --disable-pip-version-check)
+    "${pip[@]}" -r "requirements/$STACK.txt" 2> >(grep -v '^WARNING: Location' >&2)
+    if "$VENV/bin/python" -c 'import pkg_resources' 2>/dev/null; then
+        # mim needs pkg_resources; its opendatalab dependency pins numpy 2
+        "${pip[@]}" --no-deps openmim==0.3.9 2> >(grep -v '^WARNING: Location' >&2)
+    fi
+    "${pip[@]}" --no-build-isolation --no-deps -e . 2> >(grep -v '^WARNING: Location' >&2)
     "$VENV/bin/python" -c "import glmc_mm, pytest"
     echo "$want" > "$stamp"
 fi
-if [ "${1:-}" = "--data" ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+if [ "$DATA" = 1 ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dataset-fashion-mnist >/dev/null
 fi

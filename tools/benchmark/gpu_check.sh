@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$PYTHON" ]; then
-    if [ -x .venv/bin/python ]; then PYTHON=.venv/bin/python; else PYTHON=python3; fi
+    if [ -x .venv-newest/bin/python ]; then PYTHON=.venv-newest/bin/python; else PYTHON=python3; fi
 fi
 command -v "$PYTHON" >/dev/null || { echo "gpu_check.sh: no Python at '$PYTHON'" >&2; exit 2; }
 OUT=${OUT:-$(mktemp -d)}
