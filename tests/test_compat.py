@@ -136,10 +136,10 @@ def test_real_checkpoint_holds_only_allow_listed_globals(tiny_run):
 
 @pytest.mark.parametrize('major', [1, 2])
 def test_a_checkpoint_written_under_either_numpy_loads(major):
-    """tests/data/checkpoint_numpy{1,2}.pth were written by
-    tests/data/write_numpy_checkpoint.py under NumPy 1.26 and 2.4: each
+    """tests/numpy_checkpoints/checkpoint_numpy{1,2}.pth were written by
+    write_numpy_checkpoint.py beside them under NumPy 1.26 and 2.4: each
     stack loads both."""
-    path = osp.join(osp.dirname(__file__), 'data',
+    path = osp.join(osp.dirname(__file__), 'numpy_checkpoints',
                     f'checkpoint_numpy{major}.pth')
     core = 'core' if major == 1 else '_core'
     assert f'numpy.{core}.multiarray._reconstruct' in globals_named_in(path)
