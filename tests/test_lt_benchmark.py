@@ -146,13 +146,8 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     import torch
     for name in ('GLMC', 'LDAM-DRW'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
-        records = {
-            key: {r['epoch']: r for r in read_records(d / 'streams_rank0.jsonl')
-                  if 'epoch' in r}
-            for key, d in (('straight', a), ('killed', b))
-        }
-        assert sorted(records['straight']) == [0, 1, 2]
-        assert records['killed'] == records['straight'], name
+        assert sorted(records_of(a)) == [0, 1, 2]
+        assert records_of(b) == records_of(a), name
         weights = [
             torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
             for d in (a, b)

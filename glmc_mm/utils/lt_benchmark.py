@@ -90,12 +90,23 @@ def parse_methods(items: Sequence[str]) -> List[Method]:
     return ordered
 
 
+def _interval_options(length: int, val_interval: int,
+                      checkpoint_interval: int) -> List[str]:
+    """Validate every ``val_interval`` and checkpoint every
+    ``checkpoint_interval`` epochs of a ``length``-epoch run (both also at
+    the end), keeping the newest two checkpoints."""
+    return [
+        f'train_cfg.val_interval={min(val_interval, length)}',
+        'default_hooks.checkpoint.interval='
+        f'{min(checkpoint_interval, length)}',
+        'default_hooks.checkpoint.max_keep_ckpts=2',
+    ]
+
+
 def schedule_options(cfg: Config, epochs: int, val_interval: int,
                      checkpoint_interval: int) -> List[str]:
     """``--cfg-options`` that set a config's training length to ``epochs``,
-    validating every ``val_interval`` epochs and checkpointing every
-    ``checkpoint_interval`` (both also at the end), keeping the newest two
-    checkpoints.
+    with :func:`_interval_options`.
 
     The cosine length (``T_max`` or ``total_epochs``) and a
     ``DeferredReweightingHook`` start follow the new length in proportion.
@@ -109,9 +120,7 @@ def schedule_options(cfg: Config, epochs: int, val_interval: int,
     old = cfg.train_cfg.max_epochs
     options = [
         f'train_cfg.max_epochs={epochs}',
-        f'train_cfg.val_interval={min(val_interval, epochs)}',
-        f'default_hooks.checkpoint.interval={min(checkpoint_interval, epochs)}',
-        'default_hooks.checkpoint.max_keep_ckpts=2',
+        *_interval_options(epochs, val_interval, checkpoint_interval)
     ]
     scheduler = cfg.param_scheduler
     if isinstance(scheduler, dict):
@@ -139,14 +148,12 @@ def _flat(value, prefix: str = '') -> Iterator[tuple]:
         yield prefix.rstrip('.'), repr(value)
 
 
-def _load_with_options(config: str, options: Sequence[str]) -> Config:
-    """The config as ``tools/train.py`` builds it with ``--cfg-options``."""
+def _merge_options(cfg: Config, options: Sequence[str]) -> None:
+    """Merge ``--cfg-options`` into ``cfg`` as ``tools/train.py`` does."""
     parser = argparse.ArgumentParser()
     add_runner_args(parser)
-    cfg = Config.fromfile(config)
     cfg.merge_from_dict(
         parser.parse_args(['--cfg-options', *options]).cfg_options)
-    return cfg
 
 
 class Run(NamedTuple):
@@ -183,25 +190,23 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
         options += schedule_options(cfg, epochs, val_interval,
                                     checkpoint_interval)
     else:
-        own = cfg.train_cfg.max_epochs
         first = osp.join(work_dir, f'{method.after}_e{epochs}_s{seed}',
                          f'epoch_{epochs}.pth')
         options += [
-            f'train_cfg.val_interval={min(val_interval, own)}',
-            f'default_hooks.checkpoint.interval={min(checkpoint_interval, own)}',
-            'default_hooks.checkpoint.max_keep_ckpts=2',
+            *_interval_options(cfg.train_cfg.max_epochs, val_interval,
+                               checkpoint_interval),
             f'model.backbone.init_cfg.checkpoint={first}'
         ]
-    resolved = _load_with_options(method.config, options)
+    _merge_options(cfg, options)
     record = dict(
         config=osp.abspath(method.config),
         seed=seed,
         epochs=epochs,
         options=options,
         intra_op_threads=default_intra_op_threads(),
-        resolved=dict(_flat(resolved.to_dict())))
+        resolved=dict(_flat(cfg.to_dict())))
     return Run(method, epochs, seed, run_dir, options,
-               resolved.train_cfg.max_epochs, record)
+               cfg.train_cfg.max_epochs, record)
 
 
 def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:

@@ -13,7 +13,6 @@ from .thread_settling_hook import ThreadSettlingHook
 __all__ = [
     'AtomicCheckpointHook', 'ClassCountsHook', 'CumulativeLearningHook',
     'DeferredReweightingHook', 'MaxNormHook', 'NonFiniteLossHook',
-    'PerClassAccuracyHook', 'RandomStateHook', 'StrictLoadHook', 'ThreadSettlingHook',
-    'checkpoint_problem',
-    'effective_number_weights'
+    'PerClassAccuracyHook', 'RandomStateHook', 'StrictLoadHook',
+    'ThreadSettlingHook', 'checkpoint_problem', 'effective_number_weights'
 ]
