@@ -1,11 +1,15 @@
 """Bad input, one row each: what is given, the error it must raise, and the
 words its message must hold (the field, the value, the file). Runs build
 MMEngine runners in this process on a tiny generated Fashion-MNIST-LT."""
+import argparse
 import gzip
 import os
 import os.path as osp
+import struct
+import zlib
 from typing import Callable, NamedTuple, Sequence
 
+import cv2
 import numpy as np
 import pytest
 import torch
@@ -16,8 +20,9 @@ from mmpretrain.registry import DATASETS, HOOKS, MODELS
 
 from glmc_mm.compat import DamagedCheckpointError, load_from_local
 from glmc_mm.datasets import RebalancedBatchSampler
-from glmc_mm.testing import write_jpeg_list
-from tiny_run import Context, tiny_fmnist_cfg
+from glmc_mm.testing import write_idx, write_jpeg_list
+from glmc_mm.utils import load_config
+from tiny_run import REPO, Context, tiny_fmnist_cfg
 
 GLMC_PRE = dict(type='GLMCDataPreprocessor', num_classes=10)
 GLMC_HEAD = dict(type='GLMCHead', num_classes=10, in_channels=16)
@@ -138,6 +143,98 @@ def sampler_smaller_than_batch(ctx):
                            drop_last=True)
 
 
+CLASSES = [f'class{i}' for i in range(10)]
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` grey pixels and holds
+    none: its header reads as that size."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack('>I', len(data)) + kind + data +
+                struct.pack('>I', zlib.crc32(kind + data)))
+    return (b'\x89PNG\r\n\x1a\n' +
+            chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0,
+                                       0)) +
+            chunk(b'IDAT', zlib.compress(b'')) + chunk(b'IEND', b''))
+
+
+def image_folder(root: str, classes: Sequence[str],
+                 odd: Sequence = ()) -> str:
+    """Class folders of three 28 x 28 grey PNGs each, plus ``odd``:
+    ``(relative path, bytes)`` files."""
+    rng = np.random.default_rng(0)
+    for name in classes:
+        os.makedirs(osp.join(root, name))
+        for i in range(3):
+            cv2.imwrite(osp.join(root, name, f'{i}.png'),
+                        rng.integers(0, 256, (28, 28), dtype=np.uint8))
+    for path, content in odd:
+        with open(osp.join(root, path), 'wb') as f:
+            f.write(content)
+    return root
+
+
+def png_bytes(size: int) -> bytes:
+    return cv2.imencode('.png', np.zeros((size, size), np.uint8))[1].tobytes()
+
+
+def folder_dataset(root: str) -> dict:
+    return dict(type='CustomDataset', data_root=root, pipeline=[
+        dict(type='LoadImageFromFile', color_type='grayscale'),
+        dict(type='PackInputs')])
+
+
+def evaluate_folder(classes: Sequence[str] = CLASSES, odd: Sequence = ()):
+    """``tools/test.py`` of a 10-class checkpoint (classes ``class0`` ...)
+    on a class-folder test set."""
+    def make(ctx):
+        cfg = tiny_fmnist_cfg('ce', ctx)
+        path = osp.join(ctx.tmp, 'ten_classes.pth')
+        torch.save({'state_dict': MODELS.build(cfg.model).state_dict(),
+                    'meta': {'dataset_meta': {'classes': CLASSES}}}, path)
+        cfg.load_from = path
+        cfg.test_dataloader.dataset = folder_dataset(
+            image_folder(osp.join(ctx.tmp, 'test'), classes, odd))
+        run(cfg, 'test')
+    return make
+
+
+def train_folder(odd: Sequence) -> Callable:
+    """Training, without validation, on a long-tailed class folder holding
+    ``odd`` files."""
+    def make(ctx):
+        cfg = tiny_fmnist_cfg('ce', ctx, val_dataloader=None, val_cfg=None,
+                              val_evaluator=None)
+        cfg.train_dataloader.dataset.dataset = folder_dataset(
+            image_folder(osp.join(ctx.tmp, 'train'), CLASSES, odd))
+        run(cfg)
+    return make
+
+
+def glmc_for_one_epoch(ctx):
+    run(tiny_fmnist_cfg('glmc', ctx))
+
+
+def seed_from_command_line(ctx):
+    load_config(argparse.Namespace(
+        config=osp.join(REPO, 'configs', 'glmc',
+                        'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'),
+        cfg_options={'randomness.seed': 'abc'}, launcher='none',
+        work_dir=None, local_rank=0))
+
+
+def factor_of_n_max(ctx):
+    """LongTailDataset with imbalance_factor = n_max = 49."""
+    rng = np.random.default_rng(0)
+    labels = np.repeat(np.arange(10), 49)
+    for prefix, labels in (('train', labels), ('t10k', labels[:10])):
+        write_idx(ctx.tmp, prefix, rng.integers(
+            0, 256, (len(labels), 28, 28), dtype=np.uint8), labels)
+    DATASETS.build(dict(type='LongTailDataset', imbalance_factor=49,
+                        dataset=dict(type='FashionMNISTIDX',
+                                     data_root=ctx.tmp)))
+
+
 def build(registry, **cfg) -> Callable:
     return lambda ctx: registry.build(cfg)
 
@@ -234,6 +331,42 @@ CASES = [
     Case('set smaller than a batch', sampler_smaller_than_batch, ValueError,
          ['(LongTailDataset) gives this process 18 images',
           'batch_size=64 with drop_last=True']),
+    Case('imbalance_factor = n_max = 49', factor_of_n_max, ValueError,
+         ['imbalance_factor=49 leaves class 9', 'with 0 images (n_max=49)',
+          'the largest integer factor that keeps every class is 48']),
+    # 7. the evaluation set against the checkpoint, the schedule
+    Case('test folder without class3', evaluate_folder(
+        [c for c in CLASSES if c != 'class3']), ValueError,
+         ['test_dataloader.dataset (CustomDataset', 'it has 9 classes, the '
+          "model 10; 1 trained classes missing: 'class3'"]),
+    Case('test folder with a class renamed', evaluate_folder(
+        [*CLASSES[:9], 'klass9']), ValueError,
+         ["1 trained classes missing: 'class9'",
+          "1 classes not trained on: 'klass9'"]),
+    Case('glmc for one epoch', glmc_for_one_epoch, ValueError,
+         ['GLMC with max_epochs=1', 'fc_cb', 'which is 0 for the whole run']),
+    Case('randomness.seed abc', seed_from_command_line, TypeError,
+         ["config: randomness.seed must be an integer >= 0 and <= "
+          "4294967295, got 'abc' (str)"]),
+    # 8. image files, named before the run reads them
+    Case('0-byte PNG', evaluate_folder(odd=[('class1/empty.png', b'')]),
+         ValueError, ['test_dataloader.dataset (CustomDataset',
+                      '1 of the 31 image files checked cannot be used',
+                      'class1/empty.png is empty (0 bytes)']),
+    Case('text named .png', train_folder([('class0/notes.png', b'hello')]),
+         ValueError, ['train_dataloader.dataset (LongTailDataset)',
+                      'class0/notes.png is not an image (5 bytes']),
+    Case('40000 x 40000 PNG', train_folder(
+        [('class0/huge.png', png_header(40000, 40000))]), ValueError,
+         ["class0/huge.png is larger than PIL's decompression-bomb limit"]),
+    Case('10000 x 10000 PNG', train_folder(
+        [('class0/large.png', png_header(10000, 10000))]), ValueError,
+         ['class0/large.png is 10000 x 10000 = 100000000 pixels, above '
+          'max_pixels=89478485', 'ImageFileCheckHook.max_pixels']),
+    Case('112 px image among 28 px', evaluate_folder(
+        odd=[('class4/big.png', png_bytes(112))]), ValueError,
+         ['The images of one batch differ in size', 'class4/big.png is 1 x '
+          '112 x 112, the other 24 are 1 x 28 x 28']),
 ]
 
 
@@ -280,3 +413,66 @@ def test_backbone_pretrained_init_cfg_dict_loads(tmp_path):
     backbone.init_weights()
     for key, value in source.state_dict().items():
         torch.testing.assert_close(backbone.state_dict()[key], value)
+
+
+@pytest.fixture(scope='module')
+def two_epoch_run(fmnist, tmp_path_factory) -> str:
+    """The tiny CE run for 2 epochs (cosine, T_max=2): its work dir."""
+    ctx = Context(fmnist, str(tmp_path_factory.mktemp('resume')))
+    run(tiny_fmnist_cfg('ce', ctx, **{'train_cfg.max_epochs': 2,
+                                      'param_scheduler.T_max': 2}))
+    return osp.join(ctx.tmp, 'work')
+
+
+def resumed_cfg(work: str, ctx: Context, **options) -> Config:
+    """Resume the 2-epoch run from its first epoch, with ``options``."""
+    return tiny_fmnist_cfg('ce', ctx, **{
+        'resume': True, 'load_from': osp.join(work, 'epoch_1.pth'),
+        'train_cfg.max_epochs': 2, 'param_scheduler.T_max': 2, **options})
+
+
+@pytest.mark.parametrize('options, words', [
+    # longer: MMEngine would keep the cosine's end=2 and train epochs 3-4 at
+    # a constant lr while alpha and DRW follow the new length
+    ({'train_cfg.max_epochs': 4, 'param_scheduler.T_max': 4},
+     ['train_cfg.max_epochs: checkpoint 2, config 4',
+      'param_scheduler[0].T_max: checkpoint 2, config 4',
+      'param_scheduler[0].end: checkpoint 2, config 4']),
+    # shorter: the loop would end at once, after a 2-epoch cosine's epoch 1
+    ({'train_cfg.max_epochs': 1, 'param_scheduler.T_max': 1},
+     ['train_cfg.max_epochs: checkpoint 2, config 1',
+      'param_scheduler[0].T_max: checkpoint 2, config 1']),
+    ({'optim_wrapper.optimizer.weight_decay': 1e-3},
+     ['optim_wrapper.param_groups[0].weight_decay: checkpoint 0.0005, '
+      'config 0.001']),
+    ({'optim_wrapper.optimizer.lr': 0.1},
+     ['optim_wrapper.param_groups[0].initial_lr: checkpoint 0.05, config 0.1',
+      'param_scheduler[0].base_values: checkpoint [0.05], config [0.1]']),
+    ({'randomness.seed': 1}, ['randomness.seed: checkpoint 0, config 1']),
+    # 128 images: 16 batches of 8, 8 of 16
+    ({'train_dataloader.batch_size': 16},
+     ['iterations per epoch: checkpoint 16, config 8']),
+], ids=['longer', 'shorter', 'weight_decay', 'lr', 'seed', 'batch_size'])
+def test_resume_with_another_config_is_refused(two_epoch_run, fmnist,
+                                               tmp_path, options, words):
+    ctx = Context(fmnist, str(tmp_path))
+    with pytest.raises(ValueError, match='Cannot resume from .*epoch_1.pth: '
+                       'MMEngine would take these from the checkpoint') as e:
+        run(resumed_cfg(two_epoch_run, ctx, **options))
+    for word in words:
+        assert word in str(e.value)
+    assert not osp.exists(osp.join(ctx.tmp, 'work', 'epoch_2.pth'))
+
+
+def test_resume_with_the_same_config_continues(two_epoch_run, fmnist,
+                                               tmp_path):
+    ctx = Context(fmnist, str(tmp_path))
+    runner = Runner.from_cfg(resumed_cfg(two_epoch_run, ctx))
+    runner.train()
+    assert runner.epoch == 2
+    # the cosine's second epoch: 0.05 * (1 + cos(pi * 1 / 2)) / 2
+    assert runner.optim_wrapper.get_lr()['lr'] == [pytest.approx(0.025)]
+    expected = torch.load(osp.join(two_epoch_run, 'epoch_2.pth'),
+                          weights_only=True)['state_dict']
+    for key, value in runner.model.state_dict().items():
+        torch.testing.assert_close(value, expected[key], rtol=0, atol=0)

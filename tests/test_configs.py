@@ -13,7 +13,9 @@ from tiny_run import REPO
 CONFIGS = osp.join(REPO, 'configs', 'glmc')
 # configs/_base_/lt_runtime.py: every long-tailed run has these
 RUNTIME_HOOKS = ['ThreadSettlingHook', 'ClassCountsHook', 'NonFiniteLossHook',
-                 'StrictLoadHook', 'PerClassAccuracyHook', 'RandomStateHook']
+                 'StrictLoadHook', 'ResumeCheckHook', 'ClassMatchHook',
+                 'ImageFileCheckHook', 'PerClassAccuracyHook',
+                 'RandomStateHook']
 CIFAR = dict(lr=0.01, weight_decay=5e-3, epochs=200, batch=64, gpus=1,
              warmup=None, width=64, proj=128)
 IMAGENET = dict(lr=0.1, weight_decay=2e-4, epochs=135, batch=15, gpus=8,
@@ -217,8 +219,10 @@ def test_config_matches_the_reference(name):
     if want['backbone'] == 'CIFARResNet':
         assert (cfg.model.backbone.depth,
                 cfg.model.backbone.base_channels) == (32, want['width'])
-    # one stacked tensor per view leaves the workers (see the Speed section)
-    assert loader.collate_fn.type == 'default_collate'
+    # one stacked tensor per view leaves the workers (see the Speed
+    # section), and every batch is checked for one image size
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        assert cfg[field].collate_fn.type == 'same_size_collate', field
     hooks = [h.type for h in cfg.custom_hooks]
     source = loader.dataset.get('dataset', loader.dataset)  # a wrapper's
     views = [t for t in source.pipeline if t.type == 'MultiView']

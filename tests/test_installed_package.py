@@ -74,10 +74,12 @@ def test_the_wheel_ships_every_config_the_tools_and_the_model_index(
 @needs_mim
 def test_mim_train_glmc_mm_by_config_name(installed, fmnist, tmp_path):
     """The flagship Fashion-MNIST-LT GLMC config, found by its name in the
-    installed package, trains one epoch on generated Fashion-MNIST."""
+    installed package, trains two epochs (GLMC's minimum) on generated
+    Fashion-MNIST."""
     result = outside_run(
         [MIM, 'train', 'glmc_mm', FASHION, '--work-dir', 'work',
-         '--cfg-options', 'train_cfg.max_epochs=1', 'model.backbone.depth=8',
+         '--cfg-options', 'train_cfg.max_epochs=2', 'param_scheduler.T_max=2',
+         'model.backbone.depth=8',
          'train_dataloader.batch_size=8', 'train_dataloader.num_workers=0',
          'train_dataloader.persistent_workers=False',
          f'train_dataloader.dataset.dataset.data_root={fmnist}',
@@ -91,12 +93,12 @@ def test_mim_train_glmc_mm_by_config_name(installed, fmnist, tmp_path):
                      FASHION)
     assert f'will use {found} instead' in result.stdout
     assert 'loss_consistency' in result.stdout and 'lt/top1' in result.stdout
-    assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')
+    assert osp.isfile(tmp_path / 'work' / 'epoch_2.pth')
 
 
 def test_user_config_inherits_a_glmc_mm_config(installed, tmp_path):
     """``_base_ = ['glmc_mm::glmc/<CIFAR-10-LT GLMC>.py']``: resolved in the
-    installed package, trained one epoch on generated CIFAR-10 under
+    installed package, trained two epochs on generated CIFAR-10 under
     ./data/cifar10 through ``mim train glmc_mm`` (the package's own
     tools/train.py), every inherited part built without MMEngine's
     registry-scope warnings; then ``mim test glmc_mm`` evaluates it."""
@@ -105,7 +107,7 @@ def test_user_config_inherits_a_glmc_mm_config(installed, tmp_path):
         "_base_ = ['glmc_mm::glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100"
         ".py']\n"
         "custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'])\n"
-        'train_cfg = dict(max_epochs=1)\n'
+        'train_cfg = dict(max_epochs=2)\n'
         'model = dict(backbone=dict(depth=8, base_channels=8),\n'
         '             head=dict(in_channels=32, proj_channels=16))\n'
         'train_dataloader = dict(\n'
@@ -129,14 +131,14 @@ def test_user_config_inherits_a_glmc_mm_config(installed, tmp_path):
                          str(tmp_path), installed, md5)
     assert 'Failed to search registry' not in result.stdout + result.stderr
     assert 'loss_consistency' in result.stdout and 'lt/top1' in result.stdout
-    assert osp.isfile(tmp_path / 'work' / 'epoch_1.pth')
+    assert osp.isfile(tmp_path / 'work' / 'epoch_2.pth')
     test = [MIM, 'test', 'glmc_mm', 'my_glmc.py', '--checkpoint'] \
         if HAS_MIM else [
             sys.executable,
             osp.join(installed, 'glmc_mm', '.mim', 'tools', 'test.py'),
             'my_glmc.py'
         ]
-    tested = outside_run([*test, 'work/epoch_1.pth', '--work-dir', 'test'],
+    tested = outside_run([*test, 'work/epoch_2.pth', '--work-dir', 'test'],
                          str(tmp_path), installed, md5)
     assert 'Epoch(test)' in tested.stdout and 'lt/top1' in tested.stdout
 

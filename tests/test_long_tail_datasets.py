@@ -12,7 +12,7 @@ from mmpretrain.registry import DATASETS
 from glmc_mm.testing import write_idx
 from glmc_mm.datasets import (CIFAR10LT, CIFAR100LT, FashionMNISTIDX,
                               ImageNetLT, INaturalist2018, LongTailDataset,
-                              get_class_counts)
+                              get_class_counts, long_tail_class_sizes)
 
 # Totals of docs/method.md (IF 10: the same rule, summed by hand).
 TOTALS = {
@@ -212,6 +212,36 @@ def test_factor_that_empties_a_class_names_it(cifar_files):
     with pytest.raises(ValueError, match=r"imbalance_factor=600 leaves class "
                        r"97 \('wolf'\) with 0 images \(n_max=500\)"):
         CIFAR100LT(data_root=cifar_files['cifar100'], imbalance_factor=600)
+
+
+def test_factor_equal_to_n_max_names_a_factor_that_works():
+    # 49 * (1 / 49) is 0.9999999999999999: the float formula empties the tail
+    assert long_tail_class_sizes(49, 10, 48)[-1] == 1
+    with pytest.raises(ValueError, match=r'imbalance_factor=49 leaves class 9 '
+                       r'with 0 images \(n_max=49\); the largest integer '
+                       r'factor that keeps every class is 48$'):
+        long_tail_class_sizes(49, 10, 49)
+
+
+@pytest.mark.parametrize('max_per_class', [1, 2, 3, 7, 49, 98, 100, 500])
+@pytest.mark.parametrize('num_classes', [2, 10, 100])
+def test_named_largest_factor_keeps_every_class(max_per_class, num_classes):
+    refused = 0
+    for factor in range(1, max_per_class + 1):
+        try:
+            sizes = long_tail_class_sizes(max_per_class, num_classes, factor)
+        except ValueError as error:
+            refused += 1
+            largest = int(str(error).rsplit(' ', 1)[1])
+            assert largest < factor
+            kept = long_tail_class_sizes(max_per_class, num_classes, largest)
+            assert min(kept) >= 1
+            with pytest.raises(ValueError):
+                long_tail_class_sizes(max_per_class, num_classes, largest + 1)
+        else:
+            assert sizes[0] == max_per_class and min(sizes) >= 1
+    # only n_max itself can be refused, and 49, 98 are
+    assert refused == (max_per_class in (49, 98))
 
 
 def test_missing_data_root_is_named(tmp_path):

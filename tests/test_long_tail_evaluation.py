@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from glmc_mm.engine.hooks import class_mismatch
 from glmc_mm.evaluation import LongTailAccuracy
 from glmc_mm.visualization import (plot_class_counts, plot_per_class_accuracy,
                                    plot_training_curves)
@@ -103,3 +104,20 @@ def test_plots_are_written(tmp_path):
         assert osp.getsize(tmp_path / name) > 10000
     with pytest.raises(ValueError, match='no training losses'):
         plot_training_curves([{'step': 1}], str(tmp_path / 'x.png'))
+
+
+@pytest.mark.parametrize('trained, num_classes, evaluated, problems', [
+    (['a', 'b', 'c'], 3, ['a', 'b', 'c'], []),
+    (None, 3, ['x', 'y', 'z'], []),  # names unknown: the number alone
+    (None, 3, ['x', 'y'], ['it has 2 classes, the model 3']),
+    (['a', 'b', 'c'], 3, ['a', 'c'],
+     ['it has 2 classes, the model 3', "1 trained classes missing: 'b'"]),
+    (['a', 'b', 'c'], 3, ['a', 'b', 'c', 'd'],
+     ['it has 4 classes, the model 3', "1 classes not trained on: 'd'"]),
+    (['a', 'b', 'c'], 3, ['a', 'c', 'b'],
+     ["the same classes in another order: label 1 is 'c' here, 'b' in "
+      "training, label 2 is 'b' here, 'c' in training"]),
+])
+def test_class_mismatch_names_what_differs(trained, num_classes, evaluated,
+                                           problems):
+    assert class_mismatch(trained, num_classes, evaluated) == problems

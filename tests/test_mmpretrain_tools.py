@@ -173,7 +173,8 @@ def test_mmpretrain_get_flops_on_the_glmc_cifar_config():
 
 def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
         fmnist, tmp_path):
-    cfg = tiny_fmnist_cfg('glmc', Context(fmnist, str(tmp_path)))
+    cfg = tiny_fmnist_cfg('glmc', Context(fmnist, str(tmp_path)), **{
+        'train_cfg.max_epochs': 2, 'param_scheduler.T_max': 2})
     runner = Runner.from_cfg(cfg)
     runner.train()
     top1 = runner.test()['lt/top1']
@@ -181,7 +182,7 @@ def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
     cfg.dump(config)
     out = str(tmp_path / 'cm.pkl')
     run([*mmpretrain_tool('analysis_tools/confusion_matrix.py'), config,
-         str(tmp_path / 'work' / 'epoch_1.pth'), '--out', out])
+         str(tmp_path / 'work' / 'epoch_2.pth'), '--out', out])
     with open(out, 'rb') as f:
         matrix = np.asarray(pickle.load(f))
     assert matrix.shape == (10, 10)

@@ -13,7 +13,7 @@ from glmc_mm.engine.hooks import ThreadSettlingHook
 from glmc_mm.engine.hooks import thread_settling_hook
 from glmc_mm.utils.cpu_share import (CpuSample, cpus_busy_elsewhere,
                                      sample_cpus, usable_cpus)
-from tiny_run import GLMC_CONFIG, make_tiny_cifar, run_tool, write_config
+from tiny_run import CE_BASE, CE_CONFIG, make_tiny_cifar, run_tool, write_config
 
 # a process that keeps two CPUs busy
 BUSY = """import torch
@@ -147,8 +147,8 @@ def test_a_default_run_beside_a_busy_process_keeps_its_threads_and_numbers(
     if len(usable_cpus()) < 2:
         pytest.skip('needs 2 usable CPUs')
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
-    config = write_config(str(tmp_path / 'glmc.py'), str(tmp_path),
-                          GLMC_CONFIG)
+    config = write_config(str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG,
+                          CE_BASE)
     options = ['--cfg-options', 'train_cfg.max_epochs=1',
                'param_scheduler.T_max=1']
 

@@ -1,7 +1,10 @@
 # MMPretrain's default runtime plus what every long-tailed run here needs:
 # the model records its training class counts (they travel in checkpoints
 # and reach LongTailAccuracy); a non-finite loss stops the run; a
-# checkpoint that does not fit the model is refused; checkpoints are written
+# checkpoint that does not fit the model is refused, and so is a resume
+# whose config the checkpoint's state would override; an evaluation set
+# must have the classes the model was trained on; every image file is
+# checked before the run reads it; checkpoints are written
 # atomically and the oldest is removed only after the newest is complete;
 # evaluation log lines hold scalars only, the per-class accuracy goes to the
 # JSON results and a CSV beside them; the main process's threads are fixed
@@ -14,6 +17,9 @@ custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='NonFiniteLossHook'),
     dict(type='StrictLoadHook'),
+    dict(type='ResumeCheckHook'),
+    dict(type='ClassMatchHook'),
+    dict(type='ImageFileCheckHook'),
     dict(type='PerClassAccuracyHook'),
     dict(type='RandomStateHook'),
 ]

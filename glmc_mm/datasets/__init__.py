@@ -7,6 +7,7 @@ from .label_list_dataset import ImageNetLT, INaturalist2018, LabelListDataset
 from .long_tail_dataset import LongTailDataset
 from .long_tail_mixin import LongTailMixin
 from .long_tail_subset import long_tail_class_sizes, long_tail_indices
+from .same_size_collate import same_size_collate
 from .samplers import RebalancedBatchSampler
 from .training_stream_dataset import TrainingStreamDataset
 from .transforms import RandomLumaGrayscale
@@ -17,5 +18,5 @@ __all__ = [
     'LongTailDataset', 'LongTailMixin', 'RandomLumaGrayscale',
     'RebalancedBatchSampler', 'TrainingStreamDataset',
     'TRAIN_CLASS_COUNTS_KEY', 'class_counts_from_config', 'get_class_counts',
-    'long_tail_class_sizes', 'long_tail_indices'
+    'long_tail_class_sizes', 'long_tail_indices', 'same_size_collate'
 ]

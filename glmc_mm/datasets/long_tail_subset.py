@@ -37,19 +37,30 @@ def long_tail_class_sizes(max_per_class: int,
                                integer=True)
     max_per_class = check_number(owner, 'max_per_class', max_per_class,
                                  minimum=1, integer=True)
-    sizes = [
-        int(max_per_class * (1 / imbalance_factor)**(i / max(num_classes - 1, 1)))
-        for i in range(num_classes)
-    ]
+    sizes = _profile(max_per_class, num_classes, imbalance_factor)
     empty = [i for i, n in enumerate(sizes) if n == 0]
     if empty:
         i = empty[0]
         name = f" ('{classes[i]}')" if classes is not None else ''
+        # the float formula can empty the tail at IF = n_max (49 * (1 / 49)
+        # is 0.99999...), so the factor named is one it keeps every class at
+        largest = next(factor for factor in range(max_per_class, 0, -1)
+                       if min(_profile(max_per_class, num_classes, factor)))
         raise ValueError(
-            f'imbalance_factor={imbalance_factor:g} leaves class {i}{name} with '
-            f'0 images (n_max={max_per_class}); the largest factor that keeps '
-            f'every class is {max_per_class}')
+            f'imbalance_factor={imbalance_factor:g} leaves class {i}{name} '
+            f'with 0 images (n_max={max_per_class}); the largest integer '
+            f'factor that keeps every class is {largest}')
     return sizes
+
+
+def _profile(max_per_class: int, num_classes: int,
+             imbalance_factor: float) -> list:
+    """``n_i`` as the authors compute it (a float power, truncated)."""
+    tail = max(num_classes - 1, 1)
+    return [
+        int(max_per_class * (1 / imbalance_factor)**(i / tail))
+        for i in range(num_classes)
+    ]
 
 
 def long_tail_indices(labels: np.ndarray,

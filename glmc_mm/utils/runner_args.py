@@ -5,6 +5,8 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 
+from .value_checks import check_number
+
 
 def add_runner_args(parser: argparse.ArgumentParser) -> None:
     """Add MMPretrain's ``--work-dir``, ``--cfg-options``, ``--launcher`` and
@@ -32,7 +34,8 @@ def load_config(args: argparse.Namespace) -> Config:
 
     ``--cfg-options`` are merged first; the work dir defaults to
     ``./work_dirs/<config name>``; ``LOCAL_RANK`` is set for launchers that
-    pass ``--local-rank``.
+    pass ``--local-rank``. A ``randomness.seed`` that NumPy cannot take is
+    refused here, naming the field, before the runner seeds anything.
 
     Args:
         args (Namespace): Parsed arguments with ``config``.
@@ -44,6 +47,10 @@ def load_config(args: argparse.Namespace) -> Config:
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    seed = cfg.get('randomness', {}).get('seed')
+    if seed is not None:
+        check_number('config', 'randomness.seed', seed, minimum=0,
+                     maximum=2**32 - 1, integer=True)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

@@ -35,13 +35,11 @@ def check_number(owner: str,
             is needed, or out of range.
     """
     kind = 'an integer' if integer else 'a finite number'
-    limits = []
-    if above is not None:
-        limits.append(f'> {above:g}')
-    if minimum is not None:
-        limits.append(f'>= {minimum:g}')
-    if maximum is not None:
-        limits.append(f'<= {maximum:g}')
+    limits = [
+        f'{sign} {_shown(bound)}'
+        for sign, bound in (('>', above), ('>=', minimum), ('<=', maximum))
+        if bound is not None
+    ]
     wanted = ' '.join([kind, ' and '.join(limits)]).strip()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f'{owner}: {field} must be {wanted}, got {value!r} '
@@ -53,3 +51,8 @@ def check_number(owner: str,
             or (maximum is not None and number > maximum)):
         raise ValueError(f'{owner}: {field} must be {wanted}, got {value!r}')
     return int(number) if integer else number
+
+
+def _shown(bound: float) -> str:
+    """A bound as written: ``4294967295``, not ``4.29497e+09``."""
+    return str(int(bound)) if float(bound).is_integer() else f'{bound:g}'

@@ -23,8 +23,9 @@ train_dataloader = dict(
     batch_size=64,
     num_workers=4,
     sampler=dict(type='DefaultSampler', shuffle=True),
-    # one stacked tensor per input crosses from the workers, not one per image
-    collate_fn=dict(type='default_collate'),
+    # one stacked tensor per input crosses from the workers, not one per
+    # image; an image of another size is named (glmc_mm's same_size_collate)
+    collate_fn=dict(type='same_size_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
@@ -37,6 +38,7 @@ val_dataloader = dict(
     batch_size=256,
     num_workers=4,
     sampler=dict(type='DefaultSampler', shuffle=False),
+    collate_fn=dict(type='same_size_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,

@@ -12,6 +12,19 @@ from ...datasets.samplers import RebalancedBatchSampler
 from .unwrapped_model import unwrapped_model
 
 
+def fc_cb_epochs(max_epochs: int) -> float:
+    """The loss weight ``fc_cb`` gets over a run, in epochs at full weight:
+
+    .. math::
+        \\sum_{e=0}^{E-1} \\left(\\frac{e}{E}\\right)^2
+        = \\frac{(E - 1)(2E - 1)}{6E}.
+
+    Args:
+        max_epochs (int): ``E``.
+    """
+    return (max_epochs - 1) * (2 * max_epochs - 1) / (6 * max_epochs)
+
+
 @HOOKS.register_module()
 class CumulativeLearningHook(Hook):
     """Set the cumulative coefficient of GLMC's loss,
@@ -73,16 +86,26 @@ class CumulativeLearningHook(Hook):
                 "train_dataloader.batch_sampler=dict(type='"
                 "RebalancedBatchSampler', resample_weighting=...) (the "
                 "configs/_base_/datasets/*_glmc.py bases do)")
-        if (isinstance(runner.train_loop, EpochBasedTrainLoop)
-                and runner.max_epochs < self.min_epochs):
+        by_epoch = isinstance(runner.train_loop, EpochBasedTrainLoop)
+        steps = runner.max_epochs if by_epoch else runner.max_iters
+        unit = 'max_epochs' if by_epoch else 'max_iters'
+        if steps < 2:
+            raise ValueError(
+                f'GLMC with {unit}={steps}: fc_cb, the re-balanced classifier '
+                'that predicts, gets loss weight 1 - alpha = (step / '
+                f'{unit}) ** 2 with the step counted from 0, which is 0 for '
+                'the whole run, so it would never be trained; train for at '
+                f'least 2 (the paper: 200 epochs on CIFAR-LT)')
+        if by_epoch and steps < self.min_epochs:
             print_log(
-                f'GLMC is trained for max_epochs={runner.max_epochs}, far '
-                'below the paper (200 epochs on CIFAR-LT, 135 on ImageNet-LT):'
-                ' the re-balanced classifier fc_cb, used for prediction, gets '
-                'loss weight 1 - alpha = (epoch / max_epochs) ** 2 and label '
-                'weights spanning IF ** p, so a short run leaves it '
-                'under-trained; expect lower accuracy than with a long '
-                'schedule.',
+                f'GLMC is trained for max_epochs={steps}, fewer than '
+                f'min_epochs={self.min_epochs}: fc_cb, the re-balanced '
+                'classifier that predicts, gets loss weight 1 - alpha = '
+                f'(epoch / {steps}) ** 2, 0 in the first epoch and '
+                f'{((steps - 1) / steps) ** 2:.2f} in the last, '
+                f'{fc_cb_epochs(steps):.1f} epochs at full weight in all '
+                f'(the paper\'s 200 epochs give it {fc_cb_epochs(200):.1f}); '
+                'expect lower accuracy than with a long schedule.',
                 logger='current',
                 level=logging.WARNING)
 
