@@ -211,6 +211,27 @@ def train_folder(odd: Sequence) -> Callable:
     return make
 
 
+def trained_then_tested_on_renamed_folder(ctx):
+    """Train on class folders, then test the checkpoint on folders with the
+    same number of classes, one renamed: the names come from the checkpoint
+    the run wrote."""
+    cfg = tiny_fmnist_cfg('ce', ctx, val_dataloader=None, val_cfg=None,
+                          val_evaluator=None, **{
+                              'train_dataloader.dataset.imbalance_factor': 3})
+    cfg.train_dataloader.dataset.dataset = folder_dataset(
+        image_folder(osp.join(ctx.tmp, 'train'), CLASSES))
+    run(cfg)
+    saved = torch.load(osp.join(ctx.tmp, 'work', 'epoch_1.pth'),
+                       weights_only=True)
+    assert saved['meta']['dataset_meta']['classes'] == tuple(CLASSES)
+    os.remove(osp.join(ctx.tmp, 'work', 'epoch_1.pth'))
+    cfg = tiny_fmnist_cfg('ce', ctx, load_from=osp.join(ctx.tmp, 'saved.pth'))
+    torch.save(saved, cfg.load_from)
+    cfg.test_dataloader.dataset = folder_dataset(image_folder(
+        osp.join(ctx.tmp, 'test'), [*CLASSES[:3], 'class3b', *CLASSES[4:]]))
+    run(cfg, 'test')
+
+
 def glmc_for_one_epoch(ctx):
     run(tiny_fmnist_cfg('glmc', ctx))
 
@@ -343,6 +364,10 @@ CASES = [
         [*CLASSES[:9], 'klass9']), ValueError,
          ["1 trained classes missing: 'class9'",
           "1 classes not trained on: 'klass9'"]),
+    Case('test folder with a class renamed after training on folders',
+         trained_then_tested_on_renamed_folder, ValueError,
+         ["1 trained classes missing: 'class3'",
+          "1 classes not trained on: 'class3b'"]),
     Case('glmc for one epoch', glmc_for_one_epoch, ValueError,
          ['GLMC with max_epochs=1', 'fc_cb', 'which is 0 for the whole run']),
     Case('randomness.seed abc', seed_from_command_line, TypeError,
