@@ -1,63 +1,79 @@
-"""Make mmengine 0.10 work on current torch, safely. Applied on import.
+"""Make MMEngine 0.10, MMCV 2.2 and MMPretrain 1.2 work, safely, on current
+torch, NumPy, setuptools and matplotlib.
 
-Only four things are patched, each because its owner offers no seam for it;
-everything else goes through MMEngine's registries.
+These are all the changes ``import glmc_mm`` makes to other libraries. Each
+is applied only where the installed versions need it, judged from the
+missing feature itself; :func:`applied_patches` names those applied in this
+process. ``tests/test_compat.py`` checks, on every tested stack, that
+exactly the needed ones are applied, and shows what each fixes failing
+without it. Every other component goes through MMEngine's registries.
 
-1. Checkpoints: torch >= 2.6 loads with ``weights_only=True``, which refuses
-   the few non-tensor objects that mmengine checkpoints hold: the message
-   hub's :class:`HistoryBuffer` with the NumPy arrays inside it, and the
-   buffer's statistics methods, which mmengine pickles as
-   ``getattr(HistoryBuffer, 'min')``. ``getattr`` is never allowed; instead
-   buffers are saved without those methods (they are registered on the class
-   at import anyway), and the inert classes are added to torch's allow-list.
-   Local checkpoints are always loaded with ``weights_only=True`` (also on
-   torch < 2.6). An empty, truncated or non-checkpoint file is named in a
-   :class:`DamagedCheckpointError`, judged from its bytes before anything is
-   unpickled. Pickle loading is never opened wide: a checkpoint holding any
-   other global, such as one crafted to run code, is refused with
-   :class:`UnsafeCheckpointError` before anything in it runs.
-   Saving without those methods needs a ``__getstate__`` on
-   :class:`HistoryBuffer` (MMEngine pickles the message hub itself); the
-   loader is MMEngine's own seam, ``CheckpointLoader.register_scheme``.
-   The allow-list needs torch >= 2.4 (``add_safe_globals``).
-2. Distributed training without a GPU: MMEngine's PyTorch launcher
-   (``mmengine.dist.utils._init_dist_pytorch``) calls
-   ``torch.cuda.set_device`` unconditionally. On a machine without an
-   accelerator it now starts ``gloo`` and skips ``set_device``; with one, it
-   is MMEngine's function, unchanged. The runner calls the launcher before
-   anything of a config is built, so only a patch reaches it, and the patch
-   is what keeps ``tools/dist_train.sh`` working on a CPU machine with
-   MMPretrain's own ``tools/train.py`` and ``custom_imports``. Wrapping the
-   model for a CPU run is the registered
-   :class:`AnyDeviceDistributedDataParallel`, which our runtime config
-   selects through ``model_wrapper_cfg``.
+.. list-table::
+   :header-rows: 1
 
-The other three are wrappers around MMEngine's and matplotlib's own
-functions that change only one input:
+   * - patch
+     - target
+     - what breaks without it
+     - applied where
+   * - ``checkpoint_loader``
+     - MMEngine's local checkpoint loader, through its own seam
+       (``CheckpointLoader.register_scheme``)
+     - MMEngine calls ``torch.load`` without ``weights_only``: under
+       torch < 2.6 a checkpoint can run code; an empty or truncated file
+       fails with an error that names no file
+     - MMEngine's ``load_from_local`` does not pass ``weights_only`` (all
+       of MMEngine 0.10)
+   * - ``checkpoint_allow_list``
+     - torch's allow-list (``torch.serialization.add_safe_globals``)
+     - ``weights_only`` loading refuses what MMEngine checkpoints hold
+       besides tensors: the message hub's ``HistoryBuffer``, NumPy arrays,
+       scalars and dtypes (both ``numpy.core`` and NumPy 2's
+       ``numpy._core`` names, so that a checkpoint loads under either)
+     - these classes are not yet allowed
+   * - ``history_buffer_state``
+     - ``mmengine.logging.HistoryBuffer.__getstate__``
+     - MMEngine's own ``__getstate__`` adds the buffer's statistics methods,
+       which pickle as ``getattr(HistoryBuffer, 'min')``; ``weights_only``
+       refuses ``getattr``, so no checkpoint a run saves loads again. Here
+       the state leaves them out (``__setstate__`` registers the defaults
+       anyway)
+     - a ``HistoryBuffer``'s state holds ``statistics_methods``
+   * - ``dist_without_accelerator``
+     - ``mmengine.dist.utils._init_dist_pytorch``
+     - MMEngine's PyTorch launcher calls ``torch.cuda.set_device``: no
+       ``tools/dist_train.sh`` on a machine without an accelerator (the
+       launcher runs before a config is built, so no seam reaches it); here
+       it starts ``gloo`` instead
+     - this machine has no accelerator
+   * - ``installed_path_from_importlib``
+     - ``mmengine.config.get_installed_path`` and ``is_installed``
+     - both import ``pkg_resources``, which setuptools >= 82 no longer
+       ships: no ``mmpretrain::`` or ``glmc_mm::`` config resolves; here
+       they are answered from :mod:`importlib`
+     - ``pkg_resources`` is missing
+   * - ``installed_path_editable``
+     - ``mmengine.config.get_installed_path``
+     - it assumes a package's folder sits beside its metadata, which is
+       not so for an editable install by current pip and setuptools (PEP
+       660): ``glmc_mm::`` configs are not found; here the folder Python
+       imports the package from is used where the assumed one is missing
+     - ``pkg_resources`` is present and ``glmc_mm`` is installed in
+       editable mode
+   * - ``hue_shift_numpy2``
+     - ``mmcv.adjust_hue`` (MMPretrain's ``ColorJitter`` with ``hue > 0``)
+     - it computes ``np.uint8(hue_factor * 255)``, which NumPy 2 refuses
+       for a negative factor (``OverflowError`` on half of all draws); here
+       a negative factor shifts the hue modulo 256, as under NumPy 1
+     - NumPy refuses ``np.uint8(-25.5)``
 
-3. A config that inherits another package's config (``glmc_mm::...``)
-   gets MMEngine's ``_scope_`` key on every inherited dict, and
-   ``Runner.build_dataloader`` passes every key of ``collate_fn`` to the
-   collate function, which then fails on ``_scope_``; the key is dropped
-   from ``collate_fn`` (the function is MMEngine's ``FUNCTIONS`` entry
-   either way).
-4. MMEngine's ``get_installed_path`` and ``is_installed`` (which resolve
-   ``mmpretrain::`` and ``glmc_mm::`` configs) import ``pkg_resources``,
-   which setuptools >= 82 no longer ships: where it is missing, both are
-   answered from :mod:`importlib` (``importlib.metadata`` and where Python
-   imports the package from). Where it is present, ``get_installed_path``
-   assumes a package's folder sits beside its metadata; in an editable
-   install by current pip and setuptools (PEP 660) it does not, so for a
-   package whose assumed folder is missing it answers with where Python
-   imports the package from.
-6. mmcv's ``adjust_hue`` (MMPretrain's ``ColorJitter`` with ``hue > 0``)
-   computes ``np.uint8(hue_factor * 255)``, which NumPy 2 refuses for a
-   negative factor (``OverflowError``: half of all hue draws); where NumPy
-   refuses it, a negative factor shifts the hue as NumPy 1 did (modulo 256).
-5. matplotlib >= 3.8 made the ``renderer`` argument of
-   ``matplotlib._tight_bbox.adjust_bbox`` required, and MMPretrain's
-   ``tools/visualization/browse_dataset.py`` calls it without one; when it
-   is missing, the figure's own renderer is passed.
+Not applied on import: :func:`fix_matplotlib_adjust_bbox`, for MMPretrain's
+``browse_dataset.py``, which ``tools/visualization/browse_dataset.py``
+calls (matplotlib is not imported by ``import glmc_mm``).
+
+The ``_scope_`` key that MMEngine gives every inherited dict with a
+``type`` needs no patch: the configs' collate function,
+:func:`~glmc_mm.datasets.same_size_collate`, accepts it, and
+:func:`~glmc_mm.visualization.browse_config` drops it from the visualizer.
 """
 import importlib.util
 import inspect
@@ -66,9 +82,8 @@ import os.path as osp
 import pickle
 import zipfile
 from importlib import metadata
-from typing import Optional
+from typing import List, Optional
 
-import matplotlib._tight_bbox as mpl_tight_bbox
 import mmcv
 import mmcv.image.photometric as mmcv_photometric
 import mmengine.config.config as mmengine_config
@@ -77,7 +92,7 @@ import torch
 import torch.distributed as torch_dist
 from mmengine.dist import utils as dist_utils
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import Runner
+from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
 
@@ -138,7 +153,6 @@ def _format_problem(filename: str) -> Optional[str]:
             f'starting with {head!r})')
 
 
-@CheckpointLoader.register_scheme(prefixes='', force=True)
 def load_from_local(filename: str, map_location=None) -> dict:
     """Load a local checkpoint with ``weights_only=True``.
 
@@ -193,24 +207,19 @@ def _history_buffer_state(self: HistoryBuffer) -> dict:
     }
 
 
-_init_dist_pytorch_with_cuda = dist_utils._init_dist_pytorch
+def _accelerated() -> bool:
+    return (torch.cuda.is_available() or dist_utils.is_mlu_available()
+            or dist_utils.is_npu_available()
+            or dist_utils.is_musa_available())
 
 
 def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
-    """mmengine's PyTorch launcher, with ``gloo`` and no ``set_device`` when
-    the machine has no accelerator."""
-    accelerated = (
-        torch.cuda.is_available() or dist_utils.is_mlu_available()
-        or dist_utils.is_npu_available() or dist_utils.is_musa_available())
-    if accelerated or init_backend != 'torch':
-        return _init_dist_pytorch_with_cuda(backend, init_backend, **kwargs)
+    """MMEngine's PyTorch launcher, starting ``gloo`` without
+    ``set_device`` (this machine has no accelerator)."""
+    if init_backend != 'torch':
+        return _mmengine_init_dist_pytorch(backend, init_backend, **kwargs)
     torch_dist.init_process_group(
         backend='gloo' if backend == 'nccl' else backend, **kwargs)
-
-
-HistoryBuffer.__getstate__ = _history_buffer_state
-torch.serialization.add_safe_globals(_checkpoint_globals())
-dist_utils._init_dist_pytorch = _init_dist_pytorch
 
 
 def _get_installed_path(package: str) -> str:
@@ -259,17 +268,6 @@ def _is_installed_without_pkg_resources(package: str) -> bool:
         return _imported_path(package) is not None
 
 
-def _build_dataloader(dataloader, seed=None, diff_rank_seed=False):
-    """MMEngine's ``Runner.build_dataloader`` without the ``_scope_`` key of
-    an inherited ``collate_fn``."""
-    collate_fn = dataloader.get('collate_fn') if isinstance(
-        dataloader, dict) else None
-    if isinstance(collate_fn, dict) and '_scope_' in collate_fn:
-        collate_fn = {k: v for k, v in collate_fn.items() if k != '_scope_'}
-        dataloader = {**dataloader, 'collate_fn': collate_fn}
-    return _mmengine_build_dataloader(dataloader, seed, diff_rank_seed)
-
-
 class _WrappingHueFactor(float):
     """A negative hue factor whose multiple is the 8-bit hue shift it means:
     mmcv's ``adjust_hue`` adds ``np.uint8(hue_factor * 255)`` to the hue
@@ -298,27 +296,108 @@ def _numpy_refuses_negative_uint8() -> bool:
     return False
 
 
-def _adjust_bbox(fig, bbox_inches, renderer=None, fixed_dpi=None):
-    """matplotlib's ``adjust_bbox`` with the figure's renderer by default."""
-    if renderer is None:
-        renderer = fig.canvas.get_renderer()
-    return _mpl_adjust_bbox(fig, bbox_inches, renderer, fixed_dpi)
+def fix_matplotlib_adjust_bbox() -> bool:
+    """Let MMPretrain's ``tools/visualization/browse_dataset.py`` save its
+    figures under matplotlib >= 3.8, which made the ``renderer`` argument
+    of ``matplotlib._tight_bbox.adjust_bbox`` required (the browser calls
+    it without one): where it is required, the figure's own renderer is
+    passed when none is. Called by our ``browse_dataset.py`` alone, so that
+    ``import glmc_mm`` imports no matplotlib.
+
+    Returns:
+        bool: Whether the installed matplotlib needed it.
+    """
+    import matplotlib._tight_bbox as tight_bbox
+    adjust_bbox = tight_bbox.adjust_bbox
+    renderer = inspect.signature(adjust_bbox).parameters['renderer']
+    if renderer.default is not inspect.Parameter.empty:
+        return False
+
+    def _adjust_bbox(fig, bbox_inches, renderer=None, fixed_dpi=None):
+        if renderer is None:
+            renderer = fig.canvas.get_renderer()
+        return adjust_bbox(fig, bbox_inches, renderer, fixed_dpi)
+
+    tight_bbox.adjust_bbox = _adjust_bbox
+    return True
 
 
-_mmengine_build_dataloader = Runner.build_dataloader
-Runner.build_dataloader = staticmethod(_build_dataloader)
-_mmengine_get_installed_path = mmengine_config.get_installed_path
-if importlib.util.find_spec('pkg_resources') is None:
+def _loader_passes_weights_only() -> bool:
+    return 'weights_only' in inspect.getsource(
+        mmengine_checkpoint.load_from_local)
+
+
+def _not_yet_allowed() -> list:
+    """The entries of :func:`_checkpoint_globals` that torch's allow-list
+    lacks (an object, or an ``(object, name)`` pair)."""
+    def key(entry) -> tuple:
+        return (id(entry[0]), entry[1]) if isinstance(entry, tuple) else (
+            id(entry), None)
+
+    listed = getattr(torch.serialization, 'get_safe_globals', list)()
+    allowed = {key(entry) for entry in listed}
+    return [e for e in _checkpoint_globals() if key(e) not in allowed]
+
+
+def _installed_editable(package: str) -> bool:
+    """Whether ``package`` is installed where MMEngine's
+    ``get_installed_path`` would not find it (beside its metadata)."""
+    try:
+        location = metadata.distribution(package).locate_file('')
+    except metadata.PackageNotFoundError:
+        return False
+    return not osp.isdir(osp.join(str(location), package))
+
+
+def _apply_checkpoint_loader() -> None:
+    CheckpointLoader.register_scheme(
+        prefixes='', loader=load_from_local, force=True)
+
+
+def _apply_installed_path_from_importlib() -> None:
     mmengine_config.get_installed_path = (
         _get_installed_path_without_pkg_resources)
     mmengine_config.is_installed = _is_installed_without_pkg_resources
-else:
-    mmengine_config.get_installed_path = _get_installed_path
-_mpl_adjust_bbox = mpl_tight_bbox.adjust_bbox
-if inspect.signature(_mpl_adjust_bbox).parameters['renderer'].default is (
-        inspect.Parameter.empty):
-    mpl_tight_bbox.adjust_bbox = _adjust_bbox
+
+
+def _apply_hue_shift() -> None:
+    for module in (mmcv, mmcv.image, mmcv_photometric):
+        module.adjust_hue = _adjust_hue
+
+
+_mmengine_init_dist_pytorch = dist_utils._init_dist_pytorch
+_mmengine_history_buffer_state = HistoryBuffer.__getstate__
+_mmengine_get_installed_path = mmengine_config.get_installed_path
 _mmcv_adjust_hue = mmcv_photometric.adjust_hue
-if _numpy_refuses_negative_uint8():
-    for _module in (mmcv, mmcv.image, mmcv_photometric):
-        _module.adjust_hue = _adjust_hue
+_has_pkg_resources = importlib.util.find_spec('pkg_resources') is not None
+
+# (name, needed on this stack, how it is applied): the table above
+PATCHES = [
+    ('checkpoint_loader', not _loader_passes_weights_only(),
+     _apply_checkpoint_loader),
+    ('checkpoint_allow_list', bool(_not_yet_allowed()),
+     lambda: torch.serialization.add_safe_globals(_not_yet_allowed())),
+    ('history_buffer_state',
+     'statistics_methods' in HistoryBuffer().__getstate__(),
+     lambda: setattr(HistoryBuffer, '__getstate__', _history_buffer_state)),
+    ('dist_without_accelerator', not _accelerated(),
+     lambda: setattr(dist_utils, '_init_dist_pytorch', _init_dist_pytorch)),
+    ('installed_path_from_importlib', not _has_pkg_resources,
+     _apply_installed_path_from_importlib),
+    ('installed_path_editable',
+     _has_pkg_resources and _installed_editable('glmc_mm'),
+     lambda: setattr(mmengine_config, 'get_installed_path',
+                     _get_installed_path)),
+    ('hue_shift_numpy2', _numpy_refuses_negative_uint8(), _apply_hue_shift),
+]
+_APPLIED: List[str] = []
+for _name, _needed, _apply in PATCHES:
+    if _needed:
+        _apply()
+        _APPLIED.append(_name)
+
+
+def applied_patches() -> List[str]:
+    """The names of the patches of the table above applied in this process,
+    in the table's order."""
+    return list(_APPLIED)

@@ -1,17 +1,15 @@
 """No checkpoint is lost: atomic saves, the oldest removed only after the
 newest is complete, and ``--resume`` from the newest intact checkpoint."""
 import glob
-import os
 import os.path as osp
 import signal
-import subprocess
 import sys
 import time
 
 from mmengine.runner import Runner
 
 from glmc_mm.engine import checkpoint_problem
-from tiny_run import REPO, Context, tiny_fmnist_cfg
+from tiny_run import Context, run_tool, start_tool, tiny_fmnist_cfg
 
 # Runs tools/train.py, but stops for good inside the fsync of the first
 # save of epoch_2.pth (the bytes written, the rename not done yet), after
@@ -43,22 +41,16 @@ def two_epoch_config(ctx: Context, keep: int) -> str:
 
 
 def train(config: str, work: str, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, 'tools/train.py', config, '--work-dir', work, *args],
-        cwd=REPO, capture_output=True, text=True, timeout=600,
-        env=dict(os.environ, OMP_NUM_THREADS='1'))
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                     work, *args], check=True).stdout
 
 
 def test_sigkill_while_saving_keeps_the_previous_checkpoint(fmnist, tmp_path):
     ctx = Context(fmnist, str(tmp_path))
     config = two_epoch_config(ctx, keep=1)
     work, marker = str(tmp_path / 'work'), str(tmp_path / 'in_save')
-    child = subprocess.Popen(
-        [sys.executable, '-c', STOP_IN_SAVE, marker, config, '--work-dir',
-         work], cwd=REPO, stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL, env=dict(os.environ, OMP_NUM_THREADS='1'))
+    child = start_tool([sys.executable, '-c', STOP_IN_SAVE, marker, config,
+                        '--work-dir', work])
     try:
         deadline = time.time() + 300
         while not osp.exists(marker) and child.poll() is None:

@@ -1,16 +1,23 @@
 """The compatibility fixes, each proven on a real run or a real file."""
 import glob
+import importlib.util
+import inspect
 import os
 import os.path as osp
-import subprocess
+import pickle
 import sys
+from importlib import metadata
+from unittest import mock
 
 import numpy as np
 import pytest
 import torch
-from mmengine.logging import MessageHub
+from mmengine.config.config import get_installed_path
+from mmengine.logging import HistoryBuffer, MessageHub
+from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
 
+from glmc_mm import compat
 from glmc_mm.compat import UnsafeCheckpointError
 from tiny_run import make_tiny_cifar, run_tool, write_config
 
@@ -36,9 +43,9 @@ def test_malicious_checkpoint_is_refused_without_running(tmp_path):
     # The payload is real: a plain unpickling runs it.
     probe = str(tmp_path / 'probe.pth')
     write_malicious(probe, tmp_path / 'probe_ran')
-    subprocess.run([sys.executable, '-c',
-                    f'import torch; torch.load({probe!r}, weights_only=False)'],
-                   check=True)
+    run_tool([sys.executable, '-c',
+              f'import torch; torch.load({probe!r}, weights_only=False)'],
+             check=True)
     assert osp.exists(tmp_path / 'probe_ran')
 
     with pytest.raises(UnsafeCheckpointError,
@@ -173,3 +180,125 @@ def test_negative_hue_jitter_shifts_as_under_numpy_1():
     np.random.seed(0)
     for _ in range(20):  # about half of the factors drawn are negative
         assert jitter(dict(img=img.copy()))['img'].shape == (4, 4, 3)
+
+
+def expected_patches() -> list:
+    """The patches of glmc_mm.compat's table this stack needs, judged here
+    from the stack itself."""
+    import glmc_mm
+    try:  # an editable install: the package is not beside its metadata
+        location = metadata.distribution('glmc_mm').locate_file('')
+        editable = osp.realpath(osp.join(str(location), 'glmc_mm')) != \
+            osp.dirname(osp.realpath(glmc_mm.__file__))
+    except metadata.PackageNotFoundError:
+        editable = False
+    has_pkg_resources = importlib.util.find_spec('pkg_resources') is not None
+    needed = {
+        'checkpoint_loader': True,  # MMEngine 0.10 passes no weights_only
+        'checkpoint_allow_list': True,
+        'history_buffer_state': True,  # MMEngine 0.10's own __getstate__
+        'dist_without_accelerator': not torch.cuda.is_available(),
+        'installed_path_from_importlib': not has_pkg_resources,
+        'installed_path_editable': has_pkg_resources and editable,
+        'hue_shift_numpy2': int(np.__version__.split('.')[0]) >= 2,
+    }
+    return [name for name, need in needed.items() if need]
+
+
+def test_exactly_the_needed_patches_are_applied():
+    assert [name for name, _, _ in compat.PATCHES] == [
+        'checkpoint_loader', 'checkpoint_allow_list', 'history_buffer_state',
+        'dist_without_accelerator', 'installed_path_from_importlib',
+        'installed_path_editable', 'hue_shift_numpy2']
+    assert compat.applied_patches() == expected_patches()
+    # every patch is in the docstring's table
+    for name, _, _ in compat.PATCHES:
+        assert f'   * - ``{name}``' in compat.__doc__
+
+
+def test_import_leaves_matplotlib_alone():
+    out = run_tool(
+        [sys.executable, '-c', 'import sys, glmc_mm; '
+         'print(sorted(m for m in sys.modules if m.split(".")[0] == '
+         '"matplotlib"))'], check=True).stdout
+    assert out.strip() == '[]'
+
+
+def test_each_applied_patch_fixes_what_it_says(tmp_path):
+    """MMEngine's or MMCV's own function fails; with the patch it works."""
+    applied = compat.applied_patches()
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    with pytest.raises(Exception) as unpatched:  # EOFError, no file named
+        mmengine_checkpoint.load_from_local(str(empty), 'cpu')
+    assert 'empty.pth' not in str(unpatched.value)
+    with pytest.raises(compat.DamagedCheckpointError,
+                       match='empty.pth is not a complete checkpoint'):
+        CheckpointLoader.load_checkpoint(str(empty), map_location='cpu')
+
+    path = osp.join(osp.dirname(__file__), 'numpy_checkpoints',
+                    f'checkpoint_numpy{np.__version__[0]}.pth')
+    allowed = torch.serialization.get_safe_globals()
+    torch.serialization.clear_safe_globals()
+    try:
+        with pytest.raises(pickle.UnpicklingError, match='Unsupported global'):
+            torch.load(path, weights_only=True)
+    finally:
+        torch.serialization.add_safe_globals(allowed)
+    assert torch.load(path, weights_only=True)['meta']['numpy']
+
+    buffer = HistoryBuffer()
+    buffer.update(1.0)
+    saved = tmp_path / 'buffer.pth'
+    with mock.patch.object(HistoryBuffer, '__getstate__',
+                           compat._mmengine_history_buffer_state):
+        torch.save({'buffer': buffer}, saved)
+    with pytest.raises(pickle.UnpicklingError, match='getattr'):
+        torch.load(saved, weights_only=True)
+    torch.save({'buffer': buffer}, saved)
+    assert torch.load(saved, weights_only=True)['buffer'].current() == 1.0
+
+    if 'dist_without_accelerator' in applied:
+        # MMEngine's launcher selects a CUDA device, which this machine
+        # lacks; the patched one runs in test_two_process_gloo_run_completes
+        env = dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1')
+        with mock.patch.dict(os.environ, env):
+            with pytest.raises((RuntimeError, AssertionError),
+                               match='NVIDIA driver|CUDA'):
+                compat._mmengine_init_dist_pytorch('nccl')
+    if 'installed_path_from_importlib' in applied:
+        with pytest.raises(ModuleNotFoundError, match='pkg_resources'):
+            compat._mmengine_get_installed_path('mmpretrain')
+    if 'installed_path_from_importlib' in applied or \
+            'installed_path_editable' in applied:
+        package = get_installed_path('glmc_mm')
+        assert osp.isfile(osp.join(package, '__init__.py'))
+    if 'installed_path_editable' in applied:
+        assert not osp.isdir(compat._mmengine_get_installed_path('glmc_mm'))
+    if 'hue_shift_numpy2' in applied:
+        img = np.zeros((2, 2, 3), np.uint8)
+        with pytest.raises(OverflowError):
+            compat._mmcv_adjust_hue(img, -0.1)
+        # the values: test_negative_hue_jitter_shifts_as_under_numpy_1
+
+
+def test_matplotlib_fix_for_the_dataset_browser():
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib._tight_bbox as tight_bbox
+    import matplotlib.pyplot as plt
+    from matplotlib.transforms import Bbox
+    original = tight_bbox.adjust_bbox
+    fig = plt.figure()
+    try:
+        needed = compat.fix_matplotlib_adjust_bbox()
+        assert needed == (inspect.signature(original).parameters[
+            'renderer'].default is inspect.Parameter.empty)
+        if needed:
+            with pytest.raises(TypeError, match='renderer'):
+                original(fig, Bbox([[0, 0], [1, 1]]))
+        restore = tight_bbox.adjust_bbox(fig, Bbox([[0, 0], [1, 1]]))
+        restore()
+    finally:
+        tight_bbox.adjust_bbox = original
+        plt.close(fig)

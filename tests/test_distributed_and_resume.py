@@ -1,14 +1,13 @@
 """Distributed GLMC training with gloo, and resuming after SIGKILL."""
 import json
 import signal
-import subprocess
 import sys
 import time
 
 import pytest
 
 from stream_recorder import read_records
-from tiny_run import (GLMC_CONFIG, REPO, make_tiny_cifar, run_tool, tool_env,
+from tiny_run import (GLMC_CONFIG, make_tiny_cifar, run_tool, start_tool,
                       write_config)
 
 RECORDED = GLMC_CONFIG.replace(
@@ -73,10 +72,8 @@ def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
                        '--work-dir', str(straight), *options], md5)
     assert result.returncode == 0, result.stderr[-3000:]
 
-    proc = subprocess.Popen([sys.executable, 'tools/train.py', config,
-                             '--work-dir', str(killed), *options], cwd=REPO,
-                            env=tool_env(md5), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = start_tool([sys.executable, 'tools/train.py', config,
+                       '--work-dir', str(killed), *options], md5)
     records = killed / 'streams_rank0.jsonl'
     deadline = time.time() + 120
     while time.time() < deadline:

@@ -3,17 +3,15 @@ results and a CSV hold the per-class accuracy."""
 import csv
 import glob
 import json
-import os
 import os.path as osp
 import re
-import subprocess
 import sys
 
 import mmengine
 import pytest
 from mmengine.runner import Runner
 
-from tiny_run import REPO, Context, tiny_fmnist_cfg
+from tiny_run import Context, run_tool, tiny_fmnist_cfg
 
 # no class of the tiny subset has more than 100 images: no many-shot group
 SCALARS = {'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'}
@@ -53,13 +51,9 @@ def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
     checkpoint = str(tmp_path / 'work' / 'epoch_1.pth')
     for extra, out in ((['--out-item', 'metrics', '--tta'], 'metrics.pkl'),
                        ([], 'predictions.pkl')):
-        result = subprocess.run(
-            [sys.executable, 'tools/test.py', config, checkpoint,
-             '--work-dir', str(tmp_path / 'test'), '--out',
-             str(tmp_path / out), *extra],
-            cwd=REPO, capture_output=True, text=True, timeout=600,
-            env=dict(os.environ, OMP_NUM_THREADS='1'))
-        assert result.returncode == 0, result.stderr[-3000:]
+        run_tool([sys.executable, 'tools/test.py', config, checkpoint,
+                  '--work-dir', str(tmp_path / 'test'), '--out',
+                  str(tmp_path / out), *extra], check=True)
     metrics = mmengine.load(str(tmp_path / 'metrics.pkl'))
     assert set(metrics) == {*SCALARS, 'lt/per_class'}
     predictions = mmengine.load(str(tmp_path / 'predictions.pkl'))
@@ -67,12 +61,11 @@ def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
     assert {int(p['pred_label']) for p in predictions} <= set(range(10))
     # MMPretrain's eval_metric.py on them, with the training counts given
     counts = [int(24 * 4**(-i / 9)) for i in range(10)]
-    result = subprocess.run(
+    result = run_tool(
         [sys.executable, 'tools/analysis_tools/eval_metric.py',
          str(tmp_path / 'predictions.pkl'), '--metric',
          'type=LongTailAccuracy', f'class_counts={counts}'.replace(' ', '')],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
+        check=True)
     hits = [int(p['pred_label']) == int(p['gt_label']) for p in predictions]
     top1 = float(re.search(r"'lt/top1': ([\d.]+)", result.stdout)[1])
     assert top1 == pytest.approx(100 * sum(hits) / len(hits))

@@ -1,6 +1,5 @@
 """The Fashion-MNIST configs on an image file and in a FLOPs count."""
 import os.path as osp
-import subprocess
 import sys
 
 import cv2
@@ -11,7 +10,7 @@ from mmengine.config import Config
 from mmpretrain.apis import ImageClassificationInferencer, get_model
 
 from glmc_mm.utils.model_complexity import model_complexity
-from tiny_run import REPO
+from tiny_run import REPO, run_tool
 
 CONFIG = osp.join(REPO, 'configs', 'glmc',
                   'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
@@ -43,11 +42,8 @@ def test_flops_are_counted_on_one_grey_channel():
 
 
 def test_get_flops_tool_prints_the_grey_input():
-    result = subprocess.run(
-        [sys.executable, 'tools/analysis_tools/get_flops.py', CONFIG,
-         '--shape', '28'], cwd=REPO, capture_output=True, text=True,
-        timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    result = run_tool([sys.executable, 'tools/analysis_tools/get_flops.py',
+                       CONFIG, '--shape', '28'], check=True)
     assert 'Input shape: (1, 28, 28)' in result.stdout
 
 

@@ -8,7 +8,6 @@ import torch
 import torch.nn.functional as F
 from mmengine.logging import MessageHub
 from mmengine.runner import IterBasedTrainLoop
-from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.structures import DataSample
 
 from glmc_mm.datasets import RebalancedBatchSampler, same_size_collate
@@ -106,31 +105,49 @@ def test_correct_lam_uses_the_pasted_area():
     torch.testing.assert_close(local, expected, atol=1e-6, rtol=0)
 
 
-def test_validation_is_plain_cls_preprocessing():
-    gen = torch.Generator().manual_seed(1)
-    images = [torch.randint(0, 256, (3, 8, 8), generator=gen,
-                            dtype=torch.uint8) for _ in range(3)]
-    samples = [DataSample().set_gt_label(i) for i in range(3)]
-    ours = preprocessor()({'inputs': images, 'data_samples': samples})
-    theirs = ClsDataPreprocessor(num_classes=5, mean=MEAN, std=STD)(
-        {'inputs': images, 'data_samples': samples})
-    torch.testing.assert_close(ours['inputs'], theirs['inputs'])
+def test_validation_only_normalises():
+    """Outside training: (x - mean) / std per channel, in order, labels
+    untouched, nothing mixed and no random number drawn."""
+    # per channel: (120 - 120) / 60 = 0, (187 - 125) / 62 = 1,
+    # (2 - 130) / 64 = -2; the second image one grey level up
+    images = [torch.tensor([120, 187, 2], dtype=torch.uint8).view(3, 1, 1)
+              .expand(3, 4, 4) + k for k in range(2)]
+    samples = [DataSample().set_gt_label(label) for label in (3, 1)]
+    state = np.random.get_state()[1].copy()
+    out = preprocessor()({'inputs': images, 'data_samples': samples})
+    assert (np.random.get_state()[1] == state).all()
+    expected = torch.tensor([[0., 1., -2.],
+                             [1 / 60, 1 + 1 / 62, -2 + 1 / 64]])
+    torch.testing.assert_close(out['inputs'],
+                               expected.view(2, 3, 1, 1).expand(2, 3, 4, 4))
+    assert [s.gt_label.item() for s in out['data_samples']] == [3, 1]
+    assert all('gt_score' not in s for s in out['data_samples'])
 
 
-@pytest.mark.parametrize('lam', [0.0, 0.1, 0.36, 0.5, 0.75, 0.9, 0.99, 1.0])
-def test_cutmix_box_follows_the_reference_rule(lam):
-    box = GLMCCutMix()
-    for seed in range(20):
-        np.random.seed(seed)
-        drawn = box.rand_bbox((32, 32), lam)
-        np.random.seed(seed)
-        assert drawn == reference_box(32, lam)
+# (H, W), lam, the centre drawn (row, then column) and the box by hand:
+# cut = ceil(side * sqrt(1 - lam)), box = centre -+ cut // 2, clipped
+BOXES = [
+    # 32 * 0.8 = 25.6 -> 26: 16 -+ 13 (a floor, 25, would give 16 -+ 12)
+    ((32, 32), 0.36, (16, 16), (3, 29, 3, 29)),
+    # 32 * 0.5 = 16: rows 0 -+ 8 clipped at 0, columns 31 -+ 8 at 32
+    ((32, 32), 0.75, (0, 31), (0, 8, 23, 32)),
+    # the whole side: 5 -+ 16 and 20 -+ 16, clipped
+    ((32, 32), 0.0, (5, 20), (0, 21, 4, 32)),
+    ((32, 32), 1.0, (10, 10), (10, 10, 10, 10)),  # an empty box
+    # 24 * 0.7071 = 16.97 -> 17: 12 -+ 8; 40 * 0.7071 = 28.28 -> 29: 20 -+ 14
+    ((24, 40), 0.5, (12, 20), (4, 20, 6, 34)),
+]
 
 
-def test_cutmix_box_uses_ceil_not_floor(monkeypatch):
-    monkeypatch.setattr(np.random, 'randint', lambda n: 16)
-    # 32 * sqrt(1 - 0.36) = 25.6: ceil 26 -> 16 -+ 13; floor would give 12.
-    assert GLMCCutMix().rand_bbox((32, 32), 0.36) == (3, 29, 3, 29)
+@pytest.mark.parametrize('shape, lam, centre, box', BOXES)
+def test_cutmix_box_is_the_reference_rule(monkeypatch, shape, lam, centre,
+                                          box):
+    """GLMCCutMix and the authors' step in glmc_mm.testing, each against
+    boxes computed by hand."""
+    for draw in (GLMCCutMix().rand_bbox, authors_box):
+        drawn = iter(centre)
+        monkeypatch.setattr(np.random, 'randint', lambda n: next(drawn))
+        assert draw(shape, lam) == box
 
 
 def glmc_head(alpha):

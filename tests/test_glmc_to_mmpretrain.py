@@ -4,7 +4,6 @@ ResNeXt-50 / ResNet-50 for the layout of their ``Resnet_LT``."""
 import hashlib
 import importlib.util
 import os.path as osp
-import subprocess
 import sys
 
 import pytest
@@ -16,7 +15,8 @@ from mmengine.config import Config
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS
 
-ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+from tiny_run import REPO, run_tool
+
 TOOL = osp.join('tools', 'model_converters', 'glmc_to_mmpretrain.py')
 CIFAR_CONFIG = 'configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py'
 NUM_CLASSES = 10
@@ -25,17 +25,15 @@ WIDTH, BLOCKS = 64, 5  # the authors' resnet32: nf=64, [5, 5, 5]
 
 def convert(src, dst, config, *options):
     """Run the tool as a user does."""
-    return subprocess.run(
-        [sys.executable, TOOL, str(src), str(dst), '--config', str(config),
-         *options],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return run_tool([sys.executable, TOOL, str(src), str(dst), '--config',
+                     str(config), *options])
 
 
 @pytest.fixture(scope='module')
 def tool():
     """The tool as a module, to call ``main`` without starting Python."""
     spec = importlib.util.spec_from_file_location(
-        'glmc_to_mmpretrain', osp.join(ROOT, TOOL))
+        'glmc_to_mmpretrain', osp.join(REPO, TOOL))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -45,13 +43,13 @@ def convert_here(tool, src, dst, config, *options):
     """``tool.main`` in this process."""
     tool.main([
         str(src), str(dst), '--config',
-        osp.join(ROOT, str(config)), *options
+        osp.join(REPO, str(config)), *options
     ])
 
 
 def build_model(config):
     """Our model as the runner builds it, in eval mode."""
-    cfg = Config.fromfile(osp.join(ROOT, str(config)))
+    cfg = Config.fromfile(osp.join(REPO, str(config)))
     model_cfg = cfg.model.copy()
     if cfg.get('data_preprocessor') is not None:
         model_cfg.setdefault('data_preprocessor', cfg.data_preprocessor)

@@ -5,14 +5,13 @@ import sys
 
 import pytest
 
-from tiny_run import REPO
+from tiny_run import run_tool
 
 SCRIPT = 'tools/benchmark/gpu_check.sh'
 
 
 def check(*args: str, timeout: int = 60) -> subprocess.CompletedProcess:
-    return subprocess.run(['bash', SCRIPT, *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=timeout)
+    return run_tool(['bash', SCRIPT, *args], timeout=timeout)
 
 
 @pytest.mark.parametrize('args, message', [
@@ -36,10 +35,9 @@ def test_help_and_a_used_output_folder(tmp_path):
 
 
 def test_amp_without_a_gpu_is_refused_by_the_benchmark():
-    result = subprocess.run(
+    result = run_tool(
         [sys.executable, 'tools/benchmark/benchmark_glmc.py', '--settings',
-         'cifar', '--measures', 'floor', '--amp'], cwd=REPO,
-        capture_output=True, text=True, timeout=120)
+         'cifar', '--measures', 'floor', '--amp'], timeout=120)
     assert result.returncode != 0
     assert '--amp and the max-batch measure need a CUDA GPU' in \
         result.stderr

@@ -12,7 +12,8 @@ import pytest
 from mmengine.config import Config
 from mmengine.registry import MODELS as MMENGINE_MODELS
 
-from tiny_run import HAS_MIM, MIM, REPO, TESTS, make_tiny_cifar, needs_mim
+from tiny_run import (HAS_MIM, MIM, REPO, TESTS, make_tiny_cifar, needs_mim,
+                      run_tool)
 
 FASHION = 'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'
 
@@ -46,12 +47,8 @@ def outside_run(args: list, cwd: str, site: str,
     """Run a command in ``cwd``, a folder outside the repository, with the
     installed copy first on the path (and the tests' plugin that accepts
     generated CIFAR files importable)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([site, TESTS]),
-               GLMC_TEST_CIFAR_MD5=md5_table, OMP_NUM_THREADS='1')
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True,
-                            text=True, timeout=600)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
-    return result
+    return run_tool(args, md5_table, cwd=cwd, check=True,
+                    extra_env=dict(PYTHONPATH=os.pathsep.join([site, TESTS])))
 
 
 def test_the_wheel_ships_every_config_the_tools_and_the_model_index(

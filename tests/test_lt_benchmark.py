@@ -4,7 +4,6 @@ import os
 import os.path as osp
 import re
 import signal
-import subprocess
 import sys
 import time
 
@@ -13,7 +12,7 @@ import pytest
 
 from stream_recorder import read_records
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
-                      make_tiny_cifar, run_tool, tool_env, write_config)
+                      make_tiny_cifar, run_tool, start_tool, write_config)
 
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
                     'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
@@ -130,9 +129,8 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     result = run_tool([*args, '--work-dir', str(straight)], md5, timeout=900)
     assert result.returncode == 0, result.stderr[-3000:]
 
-    tool = subprocess.Popen([*args, '--work-dir', str(killed)], cwd=REPO,
-                            env=tool_env(md5), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    tool = start_tool([*args, '--work-dir', str(killed)], md5,
+                      start_new_session=True)
     run = killed / 'GLMC_e3_s0'
     deadline = time.time() + 300
     while time.time() < deadline and not (run / 'epoch_2.pth').exists():

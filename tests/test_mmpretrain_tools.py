@@ -4,7 +4,6 @@ import importlib.util
 import os
 import os.path as osp
 import pickle
-import subprocess
 import sys
 
 import numpy as np
@@ -15,7 +14,7 @@ from mmengine.runner import Runner
 from glmc_mm.datasets import TrainingStreamDataset, get_class_counts
 from glmc_mm.testing import write_jpeg_list
 from glmc_mm.utils import mmpretrain_tool_path
-from tiny_run import REPO, Context, tiny_fmnist_cfg
+from tiny_run import REPO, Context, run_tool, tiny_fmnist_cfg
 
 GLMC_CIFAR = osp.join(REPO, 'configs', 'glmc',
                       'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py')
@@ -36,11 +35,8 @@ def mmpretrain_tool(tool: str) -> list:
     return [osp.join(REPO, 'tools', 'mmpretrain_tool.py'), tool]
 
 
-def run(args: list, cwd: str = REPO) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, *args], cwd=cwd,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return result
+def run(args: list, cwd: str = REPO):
+    return run_tool([sys.executable, *args], cwd=cwd, check=True)
 
 
 def stream_dataset(cfg: Config, stream: str, epoch: int):
@@ -101,15 +97,14 @@ def test_browse_dataset_shows_both_views_and_the_rebalanced_stream(
     assert sorted(os.listdir(tmp_path / 'rebalanced')) == \
         ['0.jpg', '1.jpg', '2.jpg']
     # MMPretrain's own script reads our config (no _scope_ error); its
-    # other modes need matplotlib's fix in glmc_mm.compat, imported first
+    # other modes need the matplotlib fix that our browse_dataset.py applies
     run([*mmpretrain_tool('visualization/browse_dataset.py'),
          GLMC_FASHION, '--mode', 'original', '-n', '1', '--not-show',
          '-o', str(tmp_path / 'plain'), *options])
     assert os.listdir(tmp_path / 'plain') == ['0.jpg']
-    refused = subprocess.run(
+    refused = run_tool(
         [sys.executable, 'tools/visualization/browse_dataset.py',
-         GLMC_FASHION, '--stream', 'uniform', '--phase', 'val'], cwd=REPO,
-        capture_output=True, text=True, timeout=300)
+         GLMC_FASHION, '--stream', 'uniform', '--phase', 'val'])
     assert refused.returncode != 0
     assert '--stream uniform shows training batches' in refused.stderr
 

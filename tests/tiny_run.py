@@ -116,7 +116,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def tool_env(md5_table: str, extra_env: dict = None) -> dict:
+def tool_env(md5_table: str = '', extra_env: dict = None) -> dict:
     """The environment of a tool run: test plugins importable, the
     generated CIFAR's checksums accepted, one OpenMP thread per process."""
     env = dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
@@ -126,11 +126,25 @@ def tool_env(md5_table: str, extra_env: dict = None) -> dict:
     return env
 
 
-def run_tool(args: list, md5_table: str, timeout: int = 600,
-             extra_env: dict = None) -> subprocess.CompletedProcess:
-    """Run a command from the repository root, as a user would."""
-    return subprocess.run(args, cwd=REPO, env=tool_env(md5_table, extra_env),
-                          capture_output=True, text=True, timeout=timeout)
+def run_tool(args: list, md5_table: str = '', *, cwd: str = REPO,
+             timeout: int = 600, extra_env: dict = None,
+             check: bool = False) -> subprocess.CompletedProcess:
+    """Run a command as a user would: from the repository root (or
+    ``cwd``), in :func:`tool_env`. With ``check``, assert that it succeeded,
+    showing the end of its output where it did not."""
+    result = subprocess.run(args, cwd=cwd, env=tool_env(md5_table, extra_env),
+                            capture_output=True, text=True, timeout=timeout)
+    if check:
+        assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    return result
+
+
+def start_tool(args: list, md5_table: str = '', **popen) -> subprocess.Popen:
+    """Start a command as :func:`run_tool` runs it, in the background, its
+    output discarded (for tests that kill it)."""
+    return subprocess.Popen(args, cwd=REPO, env=tool_env(md5_table),
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, **popen)
 
 
 class Context(NamedTuple):

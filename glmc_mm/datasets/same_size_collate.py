@@ -1,6 +1,6 @@
 """Stack a batch of same-size images, naming the file of any that is not."""
 from collections import Counter
-from typing import Any, Sequence
+from typing import Any, Optional, Sequence
 
 from mmengine.dataset import default_collate
 from mmengine.registry import FUNCTIONS
@@ -30,7 +30,8 @@ def _size(shape: tuple) -> str:
 
 
 @FUNCTIONS.register_module()
-def same_size_collate(data_batch: Sequence[dict]) -> Any:
+def same_size_collate(data_batch: Sequence[dict],
+                      _scope_: Optional[str] = None) -> Any:
     """MMEngine's ``default_collate`` (one stacked tensor per input), with a
     batch whose images differ in size refused by name.
 
@@ -44,6 +45,10 @@ def same_size_collate(data_batch: Sequence[dict]) -> Any:
 
     Args:
         data_batch (Sequence[dict]): The samples, each with ``inputs``.
+        _scope_ (str, optional): Ignored. A config that inherits another
+            package's (``glmc_mm::...``) gets MMEngine's ``_scope_`` key on
+            its ``collate_fn``, and MMEngine's ``Runner.build_dataloader``
+            passes every key of it to the function.
 
     Returns:
         The batch, as ``default_collate`` returns it.

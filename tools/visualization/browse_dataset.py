@@ -23,6 +23,7 @@ import tempfile
 from mmengine.config import Config, DictAction
 
 import glmc_mm  # noqa: F401  (registers the components, applies compat)
+from glmc_mm.compat import fix_matplotlib_adjust_bbox
 from glmc_mm.datasets.training_stream_dataset import STREAMS
 from glmc_mm.utils import run_mmpretrain_tool
 from glmc_mm.visualization import browse_config
@@ -53,6 +54,7 @@ def main() -> None:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg = browse_config(cfg, args.stream, args.epoch)
+    fix_matplotlib_adjust_bbox()
     with tempfile.TemporaryDirectory() as folder:
         path = osp.join(folder, osp.basename(args.config))
         cfg.dump(path)
