@@ -81,10 +81,10 @@ class ImageFileCheckHook(Hook):
     :class:`ValueError` naming the dataloader, its dataset and each file.
 
     The check reads only headers, once per run: 0.075 ms per file on one
-    core of a 2-core CPU (64 photo-like 500 x 375 JPEGs in the page cache),
-    about 12 s for ImageNet-LT's 166k files, against 12.0 ms to decode and
-    augment one sample of the ImageNet-LT train pipeline on the same core
-    (``tools/benchmark/benchmark_glmc.py --measures pipeline``).
+    core of the CPU of ``docs/speed.md`` (64 photo-like 500 x 375 JPEGs in
+    the page cache), about 12 s for ImageNet-LT's 166k files, against
+    11.3 ms to decode and augment one sample of the ImageNet-LT train
+    pipeline on the same core (``docs/speed.md``).
 
     Args:
         max_pixels (int, optional): The largest width x height allowed.
