@@ -5,13 +5,12 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
 from ...models.utils import model_num_classes
+from ...utils.shortened import shortened
 from .unwrapped_model import unwrapped_model
 
 
-def _quoted(names: Sequence[str], limit: int = 10) -> str:
-    shown = ', '.join(repr(str(name)) for name in names[:limit])
-    return shown + (f' and {len(names) - limit} more'
-                    if len(names) > limit else '')
+def _quoted(names: Sequence[str]) -> str:
+    return shortened([repr(str(name)) for name in names])
 
 
 def _classes(dataset) -> Optional[Sequence[str]]:
@@ -53,9 +52,8 @@ def class_mismatch(trained: Optional[Sequence[str]], num_classes: int,
             f'label {i} is {name!r} here, {trained[i]!r} in training'
             for i, name in enumerate(evaluated) if trained[i] != name
         ]
-        more = f' and {len(moved) - 3} more' if len(moved) > 3 else ''
         problems.append('the same classes in another order: '
-                        f'{", ".join(moved[:3])}{more}')
+                        f'{shortened(moved, limit=3)}')
     return problems
 
 

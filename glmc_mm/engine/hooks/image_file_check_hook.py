@@ -9,6 +9,8 @@ from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 from PIL import Image, UnidentifiedImageError
 
+from ...utils.shortened import shortened
+
 
 def image_file_problem(path: str, max_pixels: Optional[int]) -> Optional[str]:
     """What keeps ``path`` from being decoded as an image, judged from its
@@ -124,9 +126,8 @@ class ImageFileCheckHook(Hook):
                 problems.append((path, problem))
         if not problems:
             return
-        listed = '; '.join(f'{path} {problem}'
-                           for path, problem in problems[:10])
-        more = f'; and {len(problems) - 10} more' if len(problems) > 10 else ''
+        listed = shortened([f'{path} {problem}' for path, problem in problems],
+                           separator='; ')
         root = getattr(dataset, 'data_root', None)
         where = f', {root}' if root else ''
         large = any('max_pixels' in problem for _, problem in problems)
@@ -134,4 +135,4 @@ class ImageFileCheckHook(Hook):
         raise ValueError(
             f'{field}.dataset ({type(dataset).__name__}{where}): '
             f'{len(problems)} of the {checked} image files checked cannot be '
-            f'used: {listed}{more}. Remove or replace them{advice}.')
+            f'used: {listed}. Remove or replace them{advice}.')

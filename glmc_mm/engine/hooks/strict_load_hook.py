@@ -6,10 +6,11 @@ from mmengine.hooks import Hook
 from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmpretrain.registry import HOOKS
 
+from ...utils.shortened import shortened
 
-def _listed(title: str, items: List[str], limit: int = 10) -> str:
-    more = f' and {len(items) - limit} more' if len(items) > limit else ''
-    return f'{len(items)} {title}: {", ".join(items[:limit])}{more}'
+
+def _listed(title: str, items: List[str]) -> str:
+    return f'{len(items)} {title}: {shortened(items)}'
 
 
 @HOOKS.register_module()
