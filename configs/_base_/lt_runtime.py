@@ -24,13 +24,6 @@ custom_hooks = [
     dict(type='RandomStateHook'),
 ]
 log_processor = dict(type='ScalarLogProcessor')
-# MMPretrain's visualizer, restated without the ``_scope_`` key its base
-# gives it: MMPretrain's browse_dataset.py passes every key to the
-# visualizer's constructor.
-visualizer = dict(
-    _delete_=True,
-    type='UniversalVisualizer',
-    vis_backends=[dict(type='LocalVisBackend')])
 default_hooks = dict(checkpoint=dict(type='AtomicCheckpointHook'))
 model_wrapper_cfg = dict(
     type='AnyDeviceDistributedDataParallel', broadcast_buffers=False)

@@ -13,7 +13,9 @@ def browse_config(cfg: Config,
     ``tools/visualization/browse_dataset.py``.
 
     The visualizer loses the ``_scope_`` key that config inheritance gives
-    it (the browser passes every key to the visualizer's constructor). With
+    it (``mmpretrain::`` and ``glmc_mm::`` bases): the browser passes every
+    key to the visualizer's constructor. This is the one place that drops
+    the key; everything else builds through a registry, which reads it. With
     ``stream``, the training set becomes the
     :class:`~glmc_mm.datasets.TrainingStreamDataset` of that stream: the
     browser then shows the images in the order in which training draws
