@@ -103,3 +103,20 @@ def test_docs_links_lead_to_files():
         for link in re.findall(r'\]\(([^)#:]+)(?:#[^)]*)?\)', text):
             assert osp.exists(osp.join(REPO, osp.dirname(path), link)), \
                 (path, link)
+
+
+def test_code_cites_docs_pages_that_exist():
+    """Docstrings and config comments point to a ``docs/`` page (the README
+    holds no sections they could cite), and each page they name exists."""
+    files = [f for pattern in ('glmc_mm/**/*.py', 'configs/**/*.py',
+                               'tools/**/*.py', 'tools/**/*.sh')
+             for f in glob.glob(osp.join(REPO, pattern), recursive=True)]
+    cited = set()
+    for path in files:
+        text = read(path)
+        assert not re.search(r"the README\b|README[,']", text), path
+        cited |= set(re.findall(r'\bdocs/(\w+\.md)', text))
+    assert 'method.md' in cited and 'speed.md' in cited
+    missing = sorted(page for page in cited
+                     if not osp.exists(osp.join(REPO, 'docs', page)))
+    assert not missing, missing

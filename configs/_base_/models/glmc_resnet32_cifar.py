@@ -2,7 +2,7 @@
 # single-linear projection (256 -> 128) and prediction (128 -> 128) heads.
 model = dict(
     type='GLMCClassifier',  # two B-image passes per step, as the authors
-    channels_last=True,  # NHWC convolutions (see the README, Speed)
+    channels_last=True,  # NHWC convolutions (docs/speed.md)
     backbone=dict(type='CIFARResNet', depth=32, base_channels=64),
     neck=dict(type='GlobalAveragePooling'),
     head=dict(

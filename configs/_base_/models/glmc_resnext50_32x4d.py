@@ -2,7 +2,7 @@
 # single-linear projection (2048 -> 256) and prediction (256 -> 256) heads.
 model = dict(
     type='GLMCClassifier',
-    channels_last=True,  # NHWC convolutions (see the README, Speed)
+    channels_last=True,  # NHWC convolutions (docs/speed.md)
     backbone=dict(
         type='ResNeXt',
         depth=50,

@@ -37,7 +37,7 @@ class ThreadSettlingHook(Hook):
     reproducibility for speed on a shared machine: beside another busy
     process, spinning threads take turns at each barrier (on a 2-core
     machine a GLMC run beside a second one took 25x as long per iteration:
-    README, "Speed"). Every ``interval`` training iterations the hook then
+    ``docs/speed.md``). Every ``interval`` training iterations the hook then
     measures, from ``/proc``, how many of the usable CPUs other processes
     kept busy (this process and its dataloader workers are not "other"),
     and sets

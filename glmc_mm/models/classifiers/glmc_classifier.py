@@ -18,8 +18,8 @@ class GLMCClassifier(ImageClassifier):
     the input is ``cat([x_g, x_l])`` from :class:`GLMCDataPreprocessor`; as in
     the authors' code, the MixUp and the CutMix batch go through the network
     as two separate passes of ``B`` images, so BatchNorm statistics are per
-    pass (one fused pass of ``2B`` images is not offered: it was slower on
-    CPU, see the README). Inference is ``ImageClassifier``'s. The model
+    pass (one fused pass of ``2B`` images is not offered: its BatchNorm
+    statistics would differ from the reference's). Inference is ``ImageClassifier``'s. The model
     carries the persistent buffer ``train_class_counts``
     (:mod:`glmc_mm.models.utils.train_class_counts`), so checkpoints hold
     the training class counts.
