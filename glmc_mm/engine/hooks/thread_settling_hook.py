@@ -36,7 +36,7 @@ class ThreadSettlingHook(Hook):
     ``follow_load=True`` is an opt-in that trades that exact
     reproducibility for speed on a shared machine: beside another busy
     process, spinning threads take turns at each barrier (on a 2-core
-    machine a GLMC run beside a second one took 25x as long per iteration:
+    machine a GLMC run beside a second one took 5-6x as long per iteration:
     ``docs/speed.md``). Every ``interval`` training iterations the hook then
     measures, from ``/proc``, how many of the usable CPUs other processes
     kept busy (this process and its dataloader workers are not "other"),
