@@ -91,7 +91,7 @@ setup(
         mmcv_requirement(), *read_requirements('requirements/runtime.txt')
     ],
     extras_require={
-        'tests': ['pytest', 'pytest-xdist'],
+        'tests': ['pytest'],
         'tensorboard': ['tensorboard']
     },
     license='Apache License 2.0',

@@ -1,11 +1,9 @@
 import copy
-import os
 import os.path as osp
 import sys
 
 import numpy as np
 import pytest
-import torch
 from mmpretrain.utils import register_all_modules
 
 sys.path.insert(0, osp.dirname(__file__))
@@ -15,11 +13,6 @@ from glmc_mm.testing import (LAYOUTS, register_cifar_md5,  # noqa: E402
                              write_cifar, write_idx)
 
 register_all_modules(init_default_scope=True)
-
-if os.environ.get('PYTEST_XDIST_WORKER'):
-    # pytest -n N: N workers share the cores, so each computes with one
-    # thread, as the tools they start do (tiny_run.tool_env)
-    torch.set_num_threads(1)
 
 
 @pytest.fixture(scope='session')

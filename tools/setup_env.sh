@@ -36,7 +36,7 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         "${pip[@]}" --no-deps openmim==0.3.9 2> >(grep -v '^WARNING: Location' >&2)
     fi
     "${pip[@]}" --no-build-isolation --no-deps -e . 2> >(grep -v '^WARNING: Location' >&2)
-    "$VENV/bin/python" -c "import glmc_mm, pytest, xdist"
+    "$VENV/bin/python" -c "import glmc_mm, pytest"
     echo "$want" > "$stamp"
 fi
 if [ "$DATA" = 1 ] && [ ! -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
