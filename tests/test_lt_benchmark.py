@@ -129,12 +129,17 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     tool = start_tool([*args, '--work-dir', str(killed)], md5,
                       start_new_session=True)
     run = killed / 'GLMC_e3_s0'
+    # MMEngine resumes from the checkpoint that last_checkpoint names, which
+    # it writes just after the checkpoint itself: kill once it names epoch 2
+    pointer = run / 'last_checkpoint'
     deadline = time.time() + 300
-    while time.time() < deadline and not (run / 'epoch_2.pth').exists():
+    while time.time() < deadline and not (
+            pointer.exists() and
+            pointer.read_text().strip().endswith('epoch_2.pth')):
         time.sleep(0.02)
     os.killpg(tool.pid, signal.SIGKILL)
     tool.wait()
-    assert (run / 'epoch_2.pth').exists()
+    assert pointer.read_text().strip().endswith('epoch_2.pth')
     assert not (run / 'epoch_3.pth').exists()
 
     result = run_tool([*args, '--work-dir', str(killed)], md5, timeout=900)
