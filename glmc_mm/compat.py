@@ -370,13 +370,14 @@ _mmengine_history_buffer_state = HistoryBuffer.__getstate__
 _mmengine_get_installed_path = mmengine_config.get_installed_path
 _mmcv_adjust_hue = mmcv_photometric.adjust_hue
 _has_pkg_resources = importlib.util.find_spec('pkg_resources') is not None
+_missing_globals = _not_yet_allowed()
 
 # (name, needed on this stack, how it is applied): the table above
 PATCHES = [
     ('checkpoint_loader', not _loader_passes_weights_only(),
      _apply_checkpoint_loader),
-    ('checkpoint_allow_list', bool(_not_yet_allowed()),
-     lambda: torch.serialization.add_safe_globals(_not_yet_allowed())),
+    ('checkpoint_allow_list', bool(_missing_globals),
+     lambda: torch.serialization.add_safe_globals(_missing_globals)),
     ('history_buffer_state',
      'statistics_methods' in HistoryBuffer().__getstate__(),
      lambda: setattr(HistoryBuffer, '__getstate__', _history_buffer_state)),

@@ -28,8 +28,8 @@ class EpochEndWarmupCosineLR(LRSchedulerMixin, _ParamScheduler):
     So for ``W = 10, T = 135`` the first epoch runs at the base rate, epochs
     1-11 at 0.1, 0.2, ..., 1.1 times it, then cosine over ``(E - 10) / 126``.
     The paper describes the usual form instead (``LinearLR`` over epochs
-    0-9, then ``CosineAnnealingLR``); see ``docs/method.md``. The rate is a closed
-    form of the epoch, so a resumed run continues exactly.
+    0-9, then ``CosineAnnealingLR``); see ``docs/method.md``. The rate is a
+    closed form of the epoch, so a resumed run continues exactly.
 
     Args:
         optimizer (Optimizer or OptimWrapper): The wrapped optimizer.

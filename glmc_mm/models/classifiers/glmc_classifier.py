@@ -19,8 +19,9 @@ class GLMCClassifier(ImageClassifier):
     the authors' code, the MixUp and the CutMix batch go through the network
     as two separate passes of ``B`` images, so BatchNorm statistics are per
     pass (one fused pass of ``2B`` images is not offered: its BatchNorm
-    statistics would differ from the reference's). Inference is ``ImageClassifier``'s. The model
-    carries the persistent buffer ``train_class_counts``
+    statistics would differ from the reference's). Inference is
+    ``ImageClassifier``'s. The model carries the persistent buffer
+    ``train_class_counts``
     (:mod:`glmc_mm.models.utils.train_class_counts`), so checkpoints hold
     the training class counts.
 
