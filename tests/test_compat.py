@@ -63,12 +63,10 @@ def tiny_run(tmp_path_factory):
     config = write_config(str(root / 'plain.py'), str(root))
     work_dir = str(root / 'work')
     first = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                      work_dir], md5)
-    assert first.returncode == 0, first.stderr[-3000:]
+                      work_dir], md5, check=True)
     resumed = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
                         work_dir, '--resume', '--cfg-options',
-                        'train_cfg.max_epochs=3'], md5)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
+                        'train_cfg.max_epochs=3'], md5, check=True)
     return dict(root=root, md5=md5, config=config, work_dir=work_dir,
                 first=first, resumed=resumed)
 
@@ -90,8 +88,7 @@ def test_test_tool_loads_the_checkpoint(tiny_run):
     result = run_tool([sys.executable, 'tools/test.py', tiny_run['config'],
                        osp.join(tiny_run['work_dir'], 'epoch_3.pth'),
                        '--work-dir', str(tiny_run['root'] / 'test')],
-                      tiny_run['md5'])
-    assert result.returncode == 0, result.stderr[-3000:]
+                      tiny_run['md5'], check=True)
     assert 'accuracy/top1' in result.stdout
 
 
@@ -110,8 +107,7 @@ def test_two_process_gloo_run_completes(tiny_run, tmp_path):
     assert not torch.cuda.is_available()
     result = run_tool(['bash', 'tools/dist_train.sh', tiny_run['config'], '2',
                        '--work-dir', str(tmp_path / 'dist'), '--cfg-options',
-                       'train_cfg.max_epochs=1'], tiny_run['md5'])
-    assert result.returncode == 0, result.stderr[-3000:]
+                       'train_cfg.max_epochs=1'], tiny_run['md5'], check=True)
     assert 'Distributed training: True' in result.stdout
     # 159 training images over 2 ranks of 16: ceil(80 / 16) = 5 iterations.
     assert 'Epoch(train) [1][5/5]' in result.stdout

@@ -30,8 +30,7 @@ def data(tmp_path_factory):
 def train(data, config, work_dir, *extra):
     root, md5 = data
     result = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                       str(work_dir), *extra], md5)
-    assert result.returncode == 0, result.stderr[-3000:]
+                       str(work_dir), *extra], md5, check=True)
     return result.stdout
 
 
@@ -67,8 +66,7 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
                        str(checkpoint), '--work-dir', str(tmp_path / 'test'),
                        '--cfg-options',
                        f'train_dataloader.dataset.data_root={tmp_path}/gone'],
-                      md5)
-    assert result.returncode == 0, result.stderr[-3000:]
+                      md5, check=True)
     assert 'no recorded training class counts' not in result.stdout
     # LongTailAccuracy, authors' convention: classes 0-9 keep 40 ... 4
     # images, 0-2 medium-shot (21..100), 3-9 few-shot (<= 20).
@@ -90,8 +88,7 @@ def test_checkpoint_without_counts_falls_back_to_the_training_set(
     torch.save(state, tmp_path / 'old.pth')
     result = run_tool([sys.executable, 'tools/test.py', config,
                        str(tmp_path / 'old.pth'), '--work-dir',
-                       str(tmp_path / 'test')], md5)
-    assert result.returncode == 0, result.stderr[-3000:]
+                       str(tmp_path / 'test')], md5, check=True)
     assert ("no recorded training class counts (a checkpoint saved before "
             "glmc_mm recorded them in the model): counting the config's "
             'training set instead') in result.stdout

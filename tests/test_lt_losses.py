@@ -198,9 +198,8 @@ def test_drw_switch_is_exact_across_a_resume(tmp_path):
                 "param_scheduler = dict(T_max=4)\n")
 
     def train(work_dir, *extra):
-        result = run_tool([sys.executable, 'tools/train.py', config,
-                           '--work-dir', str(work_dir), *extra], md5)
-        assert result.returncode == 0, result.stderr[-3000:]
+        run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+                  str(work_dir), *extra], md5, check=True)
         return read_records(str(work_dir / 'class_weight.jsonl'))
 
     full = train(tmp_path / 'full')

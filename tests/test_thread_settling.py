@@ -160,8 +160,7 @@ def test_a_default_run_beside_a_busy_process_keeps_its_threads_and_numbers(
         work = tmp_path / name
         result = run_tool([sys.executable, 'tools/train.py', config,
                            '--work-dir', str(work), *options], md5,
-                          extra_env=dict(OMP_NUM_THREADS='2'))
-        assert result.returncode == 0, result.stderr[-3000:]
+                          extra_env=dict(OMP_NUM_THREADS='2'), check=True)
         settled = [line for line in result.stdout.splitlines()
                    if 'ThreadSettlingHook:' in line]
         assert len(settled) == 1 and '2 intra-op thread(s)' in settled[0]
