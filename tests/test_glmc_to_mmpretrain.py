@@ -2,7 +2,6 @@
 the authors' CIFAR ResNet-32 restated in plain torch, and torchvision's
 ResNeXt-50 / ResNet-50 for the layout of their ``Resnet_LT``."""
 import hashlib
-import importlib.util
 import os.path as osp
 import sys
 
@@ -15,7 +14,7 @@ from mmengine.config import Config
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS
 
-from tiny_run import REPO, run_tool
+from tiny_run import REPO, load_tool, run_tool
 
 TOOL = osp.join('tools', 'model_converters', 'glmc_to_mmpretrain.py')
 CIFAR_CONFIG = 'configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py'
@@ -31,12 +30,7 @@ def convert(src, dst, config, *options, check=False):
 
 @pytest.fixture(scope='module')
 def tool():
-    """The tool as a module, to call ``main`` without starting Python."""
-    spec = importlib.util.spec_from_file_location(
-        'glmc_to_mmpretrain', osp.join(REPO, TOOL))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(TOOL)
 
 
 def convert_here(tool, src, dst, config, *options):

@@ -1,5 +1,4 @@
 """tools/analysis_tools/lt_benchmark.py on a tiny generated setting."""
-import importlib.util
 import json
 import os
 import os.path as osp
@@ -13,7 +12,8 @@ import pytest
 
 from stream_recorder import read_records
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
-                      make_tiny_cifar, run_tool, start_tool, write_config)
+                      load_tool, make_tiny_cifar, run_tool, start_tool,
+                      write_config)
 
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
                     'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
@@ -184,13 +184,7 @@ def records_of(run_dir):
 
 @pytest.fixture(scope='module')
 def benchmark_tool():
-    """The tool as a module, to call ``main`` without starting Python."""
-    spec = importlib.util.spec_from_file_location(
-        'lt_benchmark_tool',
-        osp.join(REPO, 'tools', 'analysis_tools', 'lt_benchmark.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(osp.join('tools', 'analysis_tools', 'lt_benchmark.py'))
 
 
 def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
@@ -207,28 +201,30 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
     assert "lt_benchmark: --methods cRT=...@CE: no method named 'CE'" \
         in result.stderr
     sigterm = signal.getsignal(signal.SIGTERM)  # main() sets its own
-    for methods, message in (
-        ([f'CE={config}', f'CE={config}'],
-         "the method name 'CE' is given twice"),
-        (['CE=missing.py'], 'no config file missing.py'),
-        ([f'CE={config}', '--seeds', '0', '0'],
-         '--seeds 0 0: each value may be given once'),
-        ([f'CE={config}', '--epochs', '0'],
-         'argument --epochs: must be an integer >= 1, got 0'),
-        ([f'CE={config}', '--seeds', '-1'],
-         'argument --seeds: must be an integer >= 0, got -1'),
-    ):
-        monkeypatch.setattr(sys, 'argv', [
-            'lt_benchmark.py', '--epochs', '1', '--work-dir', work,
-            '--methods', *methods
-        ])
-        with pytest.raises(SystemExit) as exit_:
-            benchmark_tool.main()
-        # argparse prints its message and exits with 2; the tool's own
-        # checks exit with the message
-        assert message in (capsys.readouterr().err if exit_.value.code == 2
-                           else exit_.value.code)
-    signal.signal(signal.SIGTERM, sigterm)
+    try:
+        for methods, message in (
+            ([f'CE={config}', f'CE={config}'],
+             "the method name 'CE' is given twice"),
+            (['CE=missing.py'], 'no config file missing.py'),
+            ([f'CE={config}', '--seeds', '0', '0'],
+             '--seeds 0 0: each value may be given once'),
+            ([f'CE={config}', '--epochs', '0'],
+             'argument --epochs: must be an integer >= 1, got 0'),
+            ([f'CE={config}', '--seeds', '-1'],
+             'argument --seeds: must be an integer >= 0, got -1'),
+        ):
+            monkeypatch.setattr(sys, 'argv', [
+                'lt_benchmark.py', '--epochs', '1', '--work-dir', work,
+                '--methods', *methods
+            ])
+            with pytest.raises(SystemExit) as exit_:
+                benchmark_tool.main()
+            # argparse prints its message and exits with 2; the tool's own
+            # checks exit with the message
+            assert message in (capsys.readouterr().err if exit_.value.code == 2
+                               else exit_.value.code)
+    finally:
+        signal.signal(signal.SIGTERM, sigterm)
     assert not osp.exists(work)
 
 

@@ -139,6 +139,16 @@ def run_tool(args: list, md5_table: str = '', *, cwd: str = REPO,
     return result
 
 
+def load_tool(path: str):
+    """The tool at ``path`` (from the repository root) as a module, to call
+    its ``main`` without starting Python."""
+    spec = importlib.util.spec_from_file_location(
+        osp.splitext(osp.basename(path))[0], osp.join(REPO, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def start_tool(args: list, md5_table: str = '', **popen) -> subprocess.Popen:
     """Start a command as :func:`run_tool` runs it, in the background, its
     output discarded (for tests that kill it)."""
