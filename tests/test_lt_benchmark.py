@@ -101,7 +101,7 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
             assert torch.equal(stage1[key], stage2[key]), key
         assert not torch.allclose(stage1['head.fc.weight'],
                                   stage2['head.fc.weight'])
-    for png in ('per_class_e1.png', 'shot_groups_e1.png'):
+    for png in ('per_class_e1.png', 'shot_groups_e1.png', 'curves_e1.png'):
         assert (work / png).stat().st_size > 10000
 
 
@@ -297,4 +297,36 @@ def test_a_run_made_with_other_options_is_refused_naming_the_difference(
     assert str(error.value).splitlines()[1:] == [
         '  train_dataloader.dataset.imbalance_factor: 100 (stored) vs 10 '
         '(now)'
+    ]
+
+
+def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
+    """Where the config file and the work dir lie is not an option: a run
+    planned through another path to the same config, in a work dir moved
+    elsewhere, is reused, and cRT's first-stage checkpoint path moves with
+    its work dir; a changed first stage is still refused."""
+    from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
+                                            RunMismatchError, check_run_dir,
+                                            plan_run)
+    name = 'crt_resnet32-w16_1xb64-10e_fashion-mnist-lt.py'
+    first = tmp_path / 'first'
+    run = plan_run(Method('cRT', osp.join(REPO, 'configs', 'glmc', name),
+                          'CE'), 30, 0, str(first))
+    assert (f'model.backbone.init_cfg.checkpoint={first}/CE_e30_s0/'
+            'epoch_30.pth') in run.options
+    os.makedirs(run.run_dir)
+    with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
+        json.dump(run.record, f)
+    moved = tmp_path / 'moved'
+    os.rename(first, moved)
+    os.symlink(osp.join(REPO, 'configs'), tmp_path / 'checkout')
+    method = Method('cRT', str(tmp_path / 'checkout' / 'glmc' / name), 'CE')
+    again = plan_run(method, 30, 0, str(moved))
+    assert again.record['config'] != run.record['config']
+    check_run_dir(again)  # reused
+    with pytest.raises(RunMismatchError) as error:
+        check_run_dir(plan_run(method, 30, 0, str(moved),
+                               ['model.head.num_classes=9']))
+    assert str(error.value).splitlines()[1:] == [
+        '  model.head.num_classes: 10 (stored) vs 9 (now)'
     ]

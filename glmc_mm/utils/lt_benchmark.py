@@ -9,8 +9,10 @@ Every (method, schedule length, seed) is one run of ``tools/train.py`` then
 - the run's full options (config file, seed, ``--cfg-options``, the
   resolved config and the intra-op thread count) are stored with it in
   ``benchmark_run.json`` before it starts, and a run is reused or continued
-  only with the same options (:class:`RunMismatchError` names the
-  difference otherwise);
+  only with the same seed, schedule, thread count and resolved config
+  (:class:`RunMismatchError` names the difference otherwise); where the
+  config file and the work dir lie does not count, so a moved checkout or
+  work dir keeps its runs;
 - it checkpoints every ``checkpoint_interval`` epochs and a stopped run
   continues from its last checkpoint with MMEngine's resume;
 - a run whose test results exist is reused as it is.
@@ -200,6 +202,7 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
     _merge_options(cfg, options)
     record = dict(
         config=osp.abspath(method.config),
+        work_dir=osp.abspath(work_dir),
         seed=seed,
         epochs=epochs,
         options=options,
@@ -209,13 +212,24 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
                cfg.train_cfg.max_epochs, record)
 
 
+def _in_work_dir(record: dict, work_dir: str) -> Dict[str, str]:
+    """The record's resolved config with its work dir (a stage-2 run's
+    first-stage checkpoint lies there) written as ``<work-dir>``."""
+    prefix = record.get('work_dir', work_dir) + os.sep
+    return {
+        key: value.replace(prefix, '<work-dir>' + os.sep)
+        for key, value in record.get('resolved', {}).items()
+    }
+
+
 def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:
     lines = []
-    for key in ('config', 'seed', 'epochs', 'intra_op_threads'):
+    for key in ('seed', 'epochs', 'intra_op_threads'):
         if stored.get(key) != wanted[key]:
             lines.append(f'{key}: {stored.get(key)!r} (stored) vs '
                          f'{wanted[key]!r} (now)')
-    old, new = stored.get('resolved', {}), wanted['resolved']
+    old = _in_work_dir(stored, wanted['work_dir'])
+    new = _in_work_dir(wanted, wanted['work_dir'])
     for key in sorted(set(old) | set(new)):
         if old.get(key) != new.get(key):
             lines.append(f'{key}: {old.get(key, "(absent)")} (stored) vs '

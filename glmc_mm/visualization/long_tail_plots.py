@@ -176,7 +176,8 @@ def plot_validation_curves(curves: Dict[str, Dict[str, np.ndarray]],
                                                     'medium-shot',
                                                     'few-shot')) -> None:
     """Validation accuracy against epoch, mean ± sample standard deviation
-    over seeds: one line per method, one panel per column.
+    over seeds: one line per method, one panel per column, a marker at each
+    validation (so a method validated once, e.g. cRT, shows as a point).
 
     Args:
         curves (dict): Method name to ``{'epoch': (E,), column: (S, E)}``,
@@ -196,7 +197,8 @@ def plot_validation_curves(curves: Dict[str, Dict[str, np.ndarray]],
             mean = np.nanmean(values, axis=0)
             spread = (np.nanstd(values, axis=0, ddof=1)
                       if len(values) > 1 else np.zeros_like(mean))
-            line, = axis.plot(curve['epoch'], mean, label=name)
+            line, = axis.plot(curve['epoch'], mean, marker='o',
+                              markersize=3, label=name)
             axis.fill_between(curve['epoch'], mean - spread, mean + spread,
                               color=line.get_color(), alpha=0.15)
         axis.set_title(title)
