@@ -304,7 +304,7 @@ def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
     """Where the config file and the work dir lie is not an option: a run
     planned through another path to the same config, in a work dir moved
     elsewhere, is reused, and cRT's first-stage checkpoint path moves with
-    its work dir; a changed first stage is still refused."""
+    its work dir; a changed option is still refused."""
     from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
                                             RunMismatchError, check_run_dir,
                                             plan_run)

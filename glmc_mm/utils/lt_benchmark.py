@@ -214,7 +214,8 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
 
 def _in_work_dir(record: dict, work_dir: str) -> Dict[str, str]:
     """The record's resolved config with its work dir (a stage-2 run's
-    first-stage checkpoint lies there) written as ``<work-dir>``."""
+    first-stage checkpoint lies there) written as ``<work-dir>``; a record
+    that names no work dir was made in ``work_dir``."""
     prefix = record.get('work_dir', work_dir) + os.sep
     return {
         key: value.replace(prefix, '<work-dir>' + os.sep)
