@@ -5,6 +5,7 @@ import sys
 import time
 
 import pytest
+import torch
 
 from stream_recorder import read_records
 from tiny_run import (GLMC_CONFIG, make_tiny_cifar, run_tool, start_tool,
@@ -38,6 +39,9 @@ def data(tmp_path_factory):
 
 
 def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
+    """``tools/dist_train.sh`` with 2 processes on a machine without an
+    accelerator (compat's ``dist_without_accelerator`` starts gloo)."""
+    assert not torch.cuda.is_available()
     root, md5 = data
     gathered = tmp_path / 'gathered.json'
     config = recorded_config(tmp_path / 'glmc.py', str(root),
@@ -45,6 +49,9 @@ def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
     work = tmp_path / 'work'
     result = run_tool(['bash', 'tools/dist_train.sh', config, '2',
                        '--work-dir', str(work)], md5, check=True)
+    assert 'Distributed training: True' in result.stdout
+    assert 'Epoch(train) [2][5/5]' in result.stdout
+    assert (work / 'epoch_2.pth').exists()
     ranks = [read_records(work / f'streams_rank{r}.jsonl') for r in (0, 1)]
     # 159 training images, 16 per rank and step: ceil(80 / 16) = 5 steps.
     assert ranks[0][0] == ranks[1][0] and ranks[0][0]['size'] == 159
@@ -63,15 +70,17 @@ def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
 
 def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
     root, md5 = data
-    config = recorded_config(tmp_path / 'glmc.py', str(root), delay=0.3)
+    config = recorded_config(tmp_path / 'glmc.py', str(root))
     straight, killed = tmp_path / 'straight', tmp_path / 'killed'
     options = ['--cfg-options', 'train_cfg.max_epochs=3',
                'param_scheduler.T_max=3']
-    result = run_tool([sys.executable, 'tools/train.py', config,
-                       '--work-dir', str(straight), *options], md5, check=True)
+    run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
+              str(straight), *options], md5, check=True)
 
+    # a pause of 0.3 s per iteration, in the run to kill only
     proc = start_tool([sys.executable, 'tools/train.py', config,
-                       '--work-dir', str(killed), *options], md5)
+                       '--work-dir', str(killed), *options,
+                       'custom_hooks.2.delay=0.3'], md5)
     records = killed / 'streams_rank0.jsonl'
     deadline = time.time() + 120
     while time.time() < deadline:

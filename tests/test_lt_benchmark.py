@@ -105,33 +105,11 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
         assert (work / png).stat().st_size > 10000
 
 
-def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
-        tmp_path):
-    """Kill the tool and its run (as the end of a session does) after the
-    GLMC run's second epoch, start it again: the run resumes from its
-    checkpoint, with the alpha and DRW weights of its epochs, and ends with
-    the weights, validations and test results of an uninterrupted one."""
-    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
-    glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
-    ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
-    with open(ldam, 'a') as f:  # the reference schedule, which --epochs scales
-        f.write('train_cfg = dict(max_epochs=200)\n'
-                'param_scheduler = dict(T_max=200)\n')
-    args = [
-        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
-        f'GLMC={glmc}', f'LDAM-DRW={ldam}', '--seeds', '0', '--epochs', '3',
-        '--val-interval', '1'
-    ]
-    straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    run_tool([*args, '--work-dir', str(straight)], md5, timeout=900,
-             check=True)
-
-    tool = start_tool([*args, '--work-dir', str(killed)], md5,
-                      start_new_session=True)
-    run = killed / 'GLMC_e3_s0'
-    # MMEngine resumes from the checkpoint that last_checkpoint names, which
-    # it writes just after the checkpoint itself: kill once it names epoch 2
-    pointer = run / 'last_checkpoint'
+def kill_after_epoch_2(tool, run_dir):
+    """SIGKILL the tool's process group once ``run_dir``'s checkpoint of
+    epoch 2 is the one to resume from (MMEngine writes ``last_checkpoint``
+    just after the checkpoint itself), before epoch 3 ends."""
+    pointer = run_dir / 'last_checkpoint'
     deadline = time.time() + 300
     while time.time() < deadline and not (
             pointer.exists() and
@@ -140,15 +118,43 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     os.killpg(tool.pid, signal.SIGKILL)
     tool.wait()
     assert pointer.read_text().strip().endswith('epoch_2.pth')
-    assert not (run / 'epoch_3.pth').exists()
+    assert not (run_dir / 'epoch_3.pth').exists()
 
+
+def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
+        tmp_path):
+    """Kill the tool and its run (as the end of a session does) after the
+    second of three epochs, once in LDAM-DRW's run (its class weights start
+    at the third epoch) and once in GLMC's; each start of the tool resumes
+    the run from its checkpoint, with the DRW weights and alpha of its
+    epochs, and each ends with the weights, validations and test results of
+    an uninterrupted one."""
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
+    ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
+    with open(ldam, 'a') as f:  # the reference schedule, which --epochs scales
+        f.write('train_cfg = dict(max_epochs=200)\n'
+                'param_scheduler = dict(T_max=200)\n')
+    args = [
+        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
+        f'LDAM-DRW={ldam}', f'GLMC={glmc}', '--seeds', '0', '--epochs', '3',
+        '--val-interval', '1'
+    ]
+    straight, killed = tmp_path / 'straight', tmp_path / 'killed'
+    run_tool([*args, '--work-dir', str(straight)], md5, timeout=900,
+             check=True)
+
+    for name in ('LDAM-DRW', 'GLMC'):
+        tool = start_tool([*args, '--work-dir', str(killed)], md5,
+                          start_new_session=True)
+        kill_after_epoch_2(tool, killed / f'{name}_e3_s0')
     run_tool([*args, '--work-dir', str(killed)], md5, timeout=900,
              check=True)
-    logs = sorted(run.glob('*/*.log'))
-    assert len(logs) == 2 and 'resumed epoch: 2' in logs[-1].read_text()
     import torch
-    for name in ('GLMC', 'LDAM-DRW'):
+    for name in ('LDAM-DRW', 'GLMC'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
+        logs = sorted(b.glob('*/*.log'))
+        assert len(logs) == 2 and 'resumed epoch: 2' in logs[-1].read_text()
         assert sorted(records_of(a)) == [0, 1, 2]
         assert records_of(b) == records_of(a), name
         weights = [
@@ -167,7 +173,8 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     assert [glmc_epochs[e]['alpha'] for e in (0, 1, 2)] == pytest.approx(
         [1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])
     drw = records_of(straight / 'LDAM-DRW_e3_s0')
-    # DRW from epoch round(160 * 3 / 200) = 2: plain weights before it
+    # DRW from epoch round(160 * 3 / 200) = 2, the resumed one: plain
+    # weights before it
     assert drw[0]['class_weight'] is None and drw[1]['class_weight'] is None
     assert len(drw[2]['class_weight']) == 10
     # the best-validated-epoch tables, read from the validation histories,
