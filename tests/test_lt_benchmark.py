@@ -3,6 +3,7 @@ import json
 import os
 import os.path as osp
 import re
+import shutil
 import signal
 import sys
 import time
@@ -101,8 +102,24 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
             assert torch.equal(stage1[key], stage2[key]), key
         assert not torch.allclose(stage1['head.fc.weight'],
                                   stage2['head.fc.weight'])
-    for png in ('per_class_e1.png', 'shot_groups_e1.png', 'curves_e1.png'):
+    pngs = ('per_class_e1.png', 'shot_groups_e1.png', 'curves_e1.png')
+    for png in pngs:
         assert (work / png).stat().st_size > 10000
+    # each run keeps the counts it trained on (159 images, the tiny set)
+    counts = json.loads((work / 'cRT_e1_s1' / 'class_counts.json').read_text())
+    assert len(counts['classes']) == 10 and sum(counts['class_counts']) == 159
+    # the runs without their checkpoints, elsewhere: the same report
+    published = tmp_path / 'published'
+    shutil.copytree(work, published, ignore=shutil.ignore_patterns(
+        '*.pth', '*.png', 'results.md'))
+    assert not list(published.glob('*/*.pth'))
+    run_tool([sys.executable, 'tools/analysis_tools/lt_benchmark.py',
+              '--report', '--methods', *methods, '--seeds', '0', '1',
+              '--epochs', '1', '--work-dir', str(published)], md5,
+             check=True)
+    assert (published / 'results.md').read_text() == table
+    for png in pngs:
+        assert (published / png).stat().st_size > 10000
 
 
 def kill_after_epoch_2(tool, run_dir):

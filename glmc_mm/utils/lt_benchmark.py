@@ -15,7 +15,11 @@ Every (method, schedule length, seed) is one run of ``tools/train.py`` then
   work dir keeps its runs;
 - it checkpoints every ``checkpoint_interval`` epochs and a stopped run
   continues from its last checkpoint with MMEngine's resume;
-- a run whose test results exist is reused as it is.
+- a run whose test results exist is reused as it is;
+- a finished run keeps the training class counts of its final checkpoint in
+  ``class_counts.json``, so its report needs no checkpoint: the small files
+  of finished runs (this one, ``benchmark_run.json``, ``wall_time.json``,
+  ``test/`` and ``*/vis_data/scalars.json``) are all the report reads.
 """
 import argparse
 import json
@@ -38,6 +42,7 @@ COLUMNS = ('top1', 'mean_class', 'many', 'medium', 'few')
 COLUMN_TITLES = ('top-1', 'mean per-class', 'many', 'medium', 'few')
 RECORD_FILE = 'benchmark_run.json'
 WALL_TIME_FILE = 'wall_time.json'
+CLASS_COUNTS_FILE = 'class_counts.json'
 
 
 class Method(NamedTuple):
@@ -285,13 +290,18 @@ def _wall_time(run_dir: str) -> dict:
         return json.load(f)
 
 
+def _write_json(path: str, data: dict) -> None:
+    """Write ``data`` to ``path`` whole or not at all (a kill mid-write
+    leaves the old file)."""
+    with open(path + '.tmp', 'w') as f:
+        json.dump(data, f, indent=1)
+    os.replace(path + '.tmp', path)
+
+
 def _add_segment(run_dir: str, what: str, seconds: float) -> None:
     timing = _wall_time(run_dir)
     timing['segments'].append([what, round(seconds, 1)])
-    tmp = osp.join(run_dir, WALL_TIME_FILE + '.tmp')
-    with open(tmp, 'w') as f:
-        json.dump(timing, f)
-    os.replace(tmp, osp.join(run_dir, WALL_TIME_FILE))
+    _write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
 
 
 def finished_results(run: Run) -> Optional[dict]:
@@ -327,23 +337,9 @@ def _timed(run_dir: str, what: str, command: List[str]) -> None:
         raise subprocess.CalledProcessError(code, command)
 
 
-def run_method(run: Run, tools_dir: str) -> dict:
-    """Train (or continue) and test one run unless its results exist.
-
-    Args:
-        run (Run): The run, from :func:`plan_run`.
-        tools_dir (str): Where ``train.py`` and ``test.py`` are.
-
-    Returns:
-        dict: What :func:`finished_results` returns.
-    """
-    check_run_dir(run)
-    results = finished_results(run)
-    if results is not None:
-        return results
+def _train_and_test(run: Run, tools_dir: str) -> None:
     os.makedirs(run.run_dir, exist_ok=True)
-    with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
-        json.dump(run.record, f, indent=1)
+    _write_json(osp.join(run.run_dir, RECORD_FILE), run.record)
     last = _last_checkpoint(run.run_dir)
     if last is None or osp.abspath(last) != osp.abspath(
             _final_checkpoint(run)):
@@ -357,6 +353,26 @@ def run_method(run: Run, tools_dir: str) -> dict:
         _final_checkpoint(run), '--work-dir',
         osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
     ])
+
+
+def run_method(run: Run, tools_dir: str) -> dict:
+    """Train (or continue) and test one run unless its results exist, and
+    keep its training class counts in ``class_counts.json``.
+
+    Args:
+        run (Run): The run, from :func:`plan_run`.
+        tools_dir (str): Where ``train.py`` and ``test.py`` are.
+
+    Returns:
+        dict: What :func:`finished_results` returns.
+    """
+    check_run_dir(run)
+    if finished_results(run) is None:
+        _train_and_test(run, tools_dir)
+    kept = osp.join(run.run_dir, CLASS_COUNTS_FILE)
+    if not osp.isfile(kept):
+        counts, classes = run_class_counts(run)
+        _write_json(kept, dict(class_counts=counts, classes=classes))
     return finished_results(run)
 
 
@@ -371,8 +387,14 @@ def run_history(run: Run) -> Dict[int, dict]:
 
 
 def run_class_counts(run: Run) -> tuple:
-    """``(class_counts, classes)`` of the data the run trained on, from its
-    final checkpoint (MMEngine saves the training set's ``dataset_meta``)."""
+    """``(class_counts, classes)`` of the data the run trained on: those its
+    ``class_counts.json`` keeps, else those of its final checkpoint (MMEngine
+    saves the training set's ``dataset_meta``)."""
+    kept = osp.join(run.run_dir, CLASS_COUNTS_FILE)
+    if osp.isfile(kept):
+        with open(kept) as f:
+            counts = json.load(f)
+        return counts['class_counts'], counts['classes']
     from mmengine.runner.checkpoint import CheckpointLoader
     checkpoint = CheckpointLoader.load_checkpoint(
         _final_checkpoint(run), map_location='cpu')
