@@ -292,6 +292,41 @@ def test_table_and_spread_notes_by_hand():
     assert within_spread(table) == []
 
 
+def test_the_report_names_the_cpu_of_each_run(tmp_path):
+    from glmc_mm.utils.cpu_share import cpu_name
+    from glmc_mm.utils.lt_benchmark import RECORD_FILE, Method, plan_run
+    from glmc_mm.utils.lt_benchmark_report import cpu_note
+    config = osp.join(REPO, 'configs', 'glmc',
+                      'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
+    runs = [plan_run(Method(name, config), 200, seed, str(tmp_path))
+            for name, seed in (('CE', 0), ('CE', 1), ('BS', 0))]
+    assert runs[0].record['cpu'] == cpu_name()
+    for run, cpu in zip(runs, ('AMD EPYC (cpu family 26)', 'Intel Xeon',
+                               'AMD EPYC (cpu family 26)')):
+        os.makedirs(run.run_dir)
+        with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
+            json.dump(dict(run.record, cpu=cpu), f)
+    assert cpu_note(runs[:1]) == 'CPU: AMD EPYC (cpu family 26).'
+    assert cpu_note(runs).splitlines() == [
+        "The runs ran on 2 kinds of CPU, and a run's exact figures depend on "
+        'its CPU:', '- AMD EPYC (cpu family 26): CE e200 s0, BS e200 s0',
+        '- Intel Xeon: CE e200 s1'
+    ]
+
+
+def test_cpu_name_reads_the_first_processor(tmp_path):
+    from glmc_mm.utils.cpu_share import cpu_name
+    cpuinfo = tmp_path / 'cpuinfo'
+    cpuinfo.write_text('processor\t: 0\nvendor_id\t: AuthenticAMD\n'
+                       'cpu family\t: 26\nmodel\t\t: 2\n'
+                       'model name\t: AMD EPYC\nstepping\t: 1\n\n'
+                       'processor\t: 1\nmodel name\t: other\n')
+    name, kernels = cpu_name(str(cpuinfo)).split(', torch kernels ')
+    assert name == 'AMD EPYC (cpu family 26, model 2, stepping 1)'
+    import torch
+    assert kernels == torch.backends.cpu.get_cpu_capability()
+
+
 def test_a_run_made_with_other_options_is_refused_naming_the_difference(
         tmp_path):
     from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,

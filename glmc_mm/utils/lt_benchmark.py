@@ -7,12 +7,13 @@ Every (method, schedule length, seed) is one run of ``tools/train.py`` then
 ``tools/test.py`` in ``<work_dir>/<name>_e<epochs>_s<seed>``:
 
 - the run's full options (config file, seed, ``--cfg-options``, the
-  resolved config and the intra-op thread count) are stored with it in
-  ``benchmark_run.json`` before it starts, and a run is reused or continued
-  only with the same seed, schedule, thread count and resolved config
-  (:class:`RunMismatchError` names the difference otherwise); where the
-  config file and the work dir lie does not count, so a moved checkout or
-  work dir keeps its runs;
+  resolved config and the intra-op thread count) and its CPU are stored with
+  it in ``benchmark_run.json`` before it starts, and a run is reused or
+  continued only with the same seed, schedule, thread count and resolved
+  config (:class:`RunMismatchError` names the difference otherwise); where
+  the config file and the work dir lie does not count, so a moved checkout
+  or work dir keeps its runs, and nor does the CPU, which the report
+  names;
 - it checkpoints every ``checkpoint_interval`` epochs and a stopped run
   continues from its last checkpoint with MMEngine's resume;
 - a run whose test results exist is reused as it is;
@@ -35,6 +36,7 @@ import numpy as np
 from mmengine.config import Config
 
 from ..engine.hooks.thread_settling_hook import default_intra_op_threads
+from .cpu_share import cpu_name
 from .run_results import latest_test_metrics, validation_history
 from .runner_args import add_runner_args
 
@@ -212,6 +214,7 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
         epochs=epochs,
         options=options,
         intra_op_threads=default_intra_op_threads(),
+        cpu=cpu_name(),
         resolved=dict(_flat(cfg.to_dict())))
     return Run(method, epochs, seed, run_dir, options,
                cfg.train_cfg.max_epochs, record)
@@ -245,22 +248,30 @@ def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:
     return lines
 
 
+def stored_record(run: Run) -> Optional[dict]:
+    """The record stored in the run folder (the options, and the CPU of the
+    run's latest start), or None."""
+    path = osp.join(run.run_dir, RECORD_FILE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
 def check_run_dir(run: Run) -> None:
     """Refuse a run folder that holds a run made with other options.
 
     Raises:
         RunMismatchError: Naming the folder and the differences.
     """
-    path = osp.join(run.run_dir, RECORD_FILE)
-    if not osp.isfile(path):
+    stored = stored_record(run)
+    if stored is None:
         if osp.isdir(run.run_dir) and os.listdir(run.run_dir):
             raise RunMismatchError(
                 f'{run.run_dir} holds files but no {RECORD_FILE}, so its '
                 'options are unknown; move it away or choose another '
                 '--work-dir')
         return
-    with open(path) as f:
-        stored = json.load(f)
     differences = _differences(stored, run.record)
     if differences:
         raise RunMismatchError(

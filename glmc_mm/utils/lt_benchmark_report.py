@@ -10,7 +10,7 @@ from ..visualization import (plot_per_class_accuracy,
                              plot_shot_group_accuracy, plot_validation_curves)
 from .lt_benchmark import (COLUMNS, Run, best_validated, finished_results,
                            markdown_table, run_class_counts, run_history,
-                           summarise, within_spread)
+                           stored_record, summarise, within_spread)
 
 BEST_EPOCH_NOTE = (
     'Best validated epoch (the authors\' convention): per run, the '
@@ -35,6 +35,22 @@ def _curves(histories: Dict[str, List[Dict[int, dict]]]) -> dict:
                       for e in epochs] for h in runs], dtype=float)
         curves[name] = curve
     return curves
+
+
+def cpu_note(runs: Sequence[Run]) -> str:
+    """The CPU the finished ``runs`` ran on (each run's latest start), or,
+    where they ran on several, which runs ran on each: a run's exact
+    figures depend on its CPU."""
+    cpus: Dict[str, List[str]] = {}
+    for run in runs:
+        cpu = stored_record(run).get('cpu', 'CPU not recorded')
+        cpus.setdefault(cpu, []).append(
+            f'{run.method.name} e{run.epochs} s{run.seed}')
+    if len(cpus) == 1:
+        return f'CPU: {next(iter(cpus))}.'
+    return (f'The runs ran on {len(cpus)} kinds of CPU, and a run\'s exact '
+            'figures depend on its CPU:\n' + '\n'.join(
+                f'- {cpu}: {", ".join(names)}' for cpu, names in cpus.items()))
 
 
 def write_report(runs: Sequence[Run], work_dir: str,
@@ -65,7 +81,8 @@ def write_report(runs: Sequence[Run], work_dir: str,
         table = summarise(results)
         text = ('Last epoch: test accuracy (%), mean ± sample standard '
                 'deviation over the seeds finished.\n\n' +
-                markdown_table(table))
+                markdown_table(table) + '\n\n' +
+                cpu_note([r for rs in finished.values() for r in rs]))
         notes = within_spread(table)
         if notes:
             text += ('\n\nDifferences within the spread over seeds:\n' +
