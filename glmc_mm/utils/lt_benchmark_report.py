@@ -43,7 +43,7 @@ def cpu_note(runs: Sequence[Run]) -> str:
     figures depend on its CPU."""
     cpus: Dict[str, List[str]] = {}
     for run in runs:
-        cpu = stored_record(run).get('cpu', 'CPU not recorded')
+        cpu = stored_record(run).get('cpu', 'not recorded')
         cpus.setdefault(cpu, []).append(
             f'{run.method.name} e{run.epochs} s{run.seed}')
     if len(cpus) == 1:
