@@ -236,6 +236,9 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
              'argument --epochs: must be an integer >= 1, got 0'),
             ([f'CE={config}', '--seeds', '-1'],
              'argument --seeds: must be an integer >= 0, got -1'),
+            ([f'CE={config}', '--dataloader-workers', '-2'],
+             'argument --dataloader-workers: must be an integer >= 0, got '
+             '-2'),
         ):
             monkeypatch.setattr(sys, 'argv', [
                 'lt_benchmark.py', '--epochs', '1', '--work-dir', work,
@@ -312,6 +315,27 @@ def test_the_report_names_the_cpu_of_each_run(tmp_path):
         'its CPU:', '- AMD EPYC (cpu family 26): CE e200 s0, BS e200 s0',
         '- Intel Xeon: CE e200 s1'
     ]
+
+
+def test_runs_load_in_the_main_process_unless_told_otherwise(tmp_path):
+    """No dataloader workers by default, so that the augmentation draws
+    come from the generators the checkpoints carry; ``workers`` gives every
+    dataloader that many, kept alive between epochs."""
+    from glmc_mm.utils.lt_benchmark import Method, plan_run
+    config = osp.join(REPO, 'configs', 'glmc',
+                      'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
+    for workers, persistent in ((0, False), (2, True)):
+        resolved = plan_run(Method('CE', config), 200, 0, str(tmp_path),
+                            workers=workers).record['resolved']
+        for loader in ('train', 'val', 'test'):  # the record holds text
+            assert resolved[f'{loader}_dataloader.num_workers'] == \
+                str(workers)
+            assert resolved[f'{loader}_dataloader.persistent_workers'] == \
+                str(persistent)
+    # --cfg-options still have the last word
+    resolved = plan_run(Method('CE', config), 200, 0, str(tmp_path),
+                        ['train_dataloader.num_workers=1']).record['resolved']
+    assert resolved['train_dataloader.num_workers'] == '1'
 
 
 def test_cpu_name_reads_the_first_processor(tmp_path):

@@ -15,7 +15,9 @@ Every (method, schedule length, seed) is one run of ``tools/train.py`` then
   or work dir keeps its runs, and nor does the CPU, which the report
   names;
 - it checkpoints every ``checkpoint_interval`` epochs and a stopped run
-  continues from its last checkpoint with MMEngine's resume;
+  continues from its last checkpoint with MMEngine's resume, exactly as it
+  would have gone on where its dataloaders have no workers (the default,
+  :func:`worker_options`);
 - a run whose test results exist is reused as it is;
 - a finished run keeps the training class counts of its final checkpoint in
   ``class_counts.json``, so its report needs no checkpoint: the small files
@@ -176,9 +178,30 @@ class Run(NamedTuple):
     record: dict
 
 
+def worker_options(cfg: Config, workers: int) -> List[str]:
+    """``--cfg-options`` that give each of the config's dataloaders
+    ``workers`` worker processes, kept alive between epochs where there are
+    any (as ``tools/train.py`` does by default).
+
+    With ``workers=0`` the data augmentation draws from the main process's
+    generators, whose states checkpoints carry (:class:`RandomStateHook`), so
+    a resumed run trains exactly as an uninterrupted one. A worker's
+    generator is seeded when the worker starts and is in no checkpoint, so
+    with workers a resumed run draws other augmentations from its resumed
+    epoch on.
+    """
+    return [
+        f'{loader}.{key}={value}'
+        for loader in ('train_dataloader', 'val_dataloader',
+                       'test_dataloader') if cfg.get(loader)
+        for key, value in (('num_workers', workers),
+                           ('persistent_workers', workers > 0))
+    ]
+
+
 def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
              extra_options: Sequence[str] = (), val_interval: int = 10,
-             checkpoint_interval: int = 1) -> Run:
+             checkpoint_interval: int = 1, workers: int = 0) -> Run:
     """Resolve one run's options and config, so that a bad option fails
     before any training.
 
@@ -191,10 +214,15 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
         extra_options (Sequence[str]): More ``--cfg-options`` for every run.
         val_interval (int): Epochs between validations.
         checkpoint_interval (int): Epochs between checkpoints.
+        workers (int): Dataloader workers (:func:`worker_options`); 0, the
+            default, keeps a resumed run exact.
     """
     run_dir = osp.join(work_dir, f'{method.name}_e{epochs}_s{seed}')
     cfg = Config.fromfile(method.config)
-    options = [f'randomness.seed={seed}', *extra_options]
+    options = [
+        f'randomness.seed={seed}', *worker_options(cfg, workers),
+        *extra_options
+    ]
     if method.after is None:
         options += schedule_options(cfg, epochs, val_interval,
                                     checkpoint_interval)

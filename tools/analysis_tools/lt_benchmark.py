@@ -60,6 +60,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--checkpoint-interval', type=at_least(1), default=1,
                         help='epochs between checkpoints: a stopped run '
                         'continues from the last one')
+    parser.add_argument('--dataloader-workers', type=at_least(0), default=0,
+                        help='worker processes per dataloader; 0 (the '
+                        'default) makes a resumed run train exactly as an '
+                        'uninterrupted one, more workers do not')
     parser.add_argument('--work-dir', default='work_dirs/lt_benchmark')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='key=value applied to every run')
@@ -83,7 +87,8 @@ def main() -> None:
         methods = parse_methods(args.methods)
         runs = [
             plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
-                     args.val_interval, args.checkpoint_interval)
+                     args.val_interval, args.checkpoint_interval,
+                     args.dataloader_workers)
             for epochs in args.epochs for method in methods
             for seed in args.seeds
         ]
