@@ -47,9 +47,13 @@ class RandomStateHook(Hook):
     that a killed and resumed run trains exactly as the uninterrupted one.
 
     Samplers with their own seeded generators (MMEngine's
-    ``DefaultSampler``, :class:`RebalancedBatchSampler`) and dataloader
-    workers (re-seeded by MMEngine each epoch) follow the epoch already.
-    In a distributed run with ``randomness.diff_rank_seed=True`` every rank
+    ``DefaultSampler``, :class:`RebalancedBatchSampler`) follow the epoch
+    already. Dataloader workers do not: MMEngine seeds a worker's
+    generators when the worker starts, and ``tools/train.py`` keeps workers
+    alive between epochs, so their states after an epoch are in no
+    checkpoint and a resumed run's workers draw other augmentations from
+    the resumed epoch on. A run whose data are loaded in the main process
+    (``num_workers=0``) resumes exactly. In a distributed run with ``randomness.diff_rank_seed=True`` every rank
     would get rank 0's states, so they are not restored there.
     """
 
