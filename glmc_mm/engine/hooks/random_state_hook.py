@@ -53,8 +53,9 @@ class RandomStateHook(Hook):
     alive between epochs, so their states after an epoch are in no
     checkpoint and a resumed run's workers draw other augmentations from
     the resumed epoch on. A run whose data are loaded in the main process
-    (``num_workers=0``) resumes exactly. In a distributed run with ``randomness.diff_rank_seed=True`` every rank
-    would get rank 0's states, so they are not restored there.
+    (``num_workers=0``) resumes exactly. In a distributed run with
+    ``randomness.diff_rank_seed=True`` every rank would get rank 0's
+    states, so they are not restored there.
     """
 
     priority = 'VERY_LOW'
