@@ -275,8 +275,10 @@ def test_table_and_spread_notes_by_hand():
     from glmc_mm.utils.lt_benchmark import (markdown_table, summarise,
                                             within_spread)
     table = summarise({
-        ('A', 1): [dict(**{'lt/top1': 50., 'lt/few': 10.}, wall_time_s=60),
-                   dict(**{'lt/top1': 52., 'lt/few': 14.}, wall_time_s=66)],
+        ('A', 1): [dict(**{'lt/top1': 50., 'lt/few': 10.}, wall_time_s=60,
+                        iteration_s=0.2),
+                   dict(**{'lt/top1': 52., 'lt/few': 14.}, wall_time_s=66,
+                        iteration_s=0.3)],
         ('B', 1): [dict(**{'lt/top1': 51.}, wall_time_s=30),
                    dict(**{'lt/top1': 57.}, wall_time_s=30)],
     })
@@ -285,14 +287,32 @@ def test_table_and_spread_notes_by_hand():
     assert table[('B', 1)]['top1'] == pytest.approx((54., 18**0.5, 2))
     assert 'few' not in table[('B', 1)]  # an empty group stays empty
     lines = markdown_table(table).splitlines()
+    assert lines[0].endswith(
+        '| wall time per run (min) | s per iteration (median) |')
     assert lines[2] == ('| A | 1 | 2 | 51.0 ± 1.4 | – | – | – | 12.0 ± 2.8 '
-                        '| 1.1 |')
+                        '| 1.1 | 0.25 |')
+    assert lines[3].endswith('| 0.5 | – |')  # B logged no iteration
     # |51 - 54| = 3 <= sqrt(2 + 18) = 4.5: the seeds cannot tell them apart
     assert within_spread(table) == [
         'A vs B (1 epochs), top-1: 51.0 vs 54.0, difference 3.0 <= spread 4.5'
     ]
     table[('B', 1)]['top1'] = (60., 1., 2)
     assert within_spread(table) == []
+
+
+def test_median_iteration_time_spans_a_resumed_runs_logs(tmp_path):
+    """Training records (they hold ``lr``) of every start of a run count;
+    a validation's ``time`` does not."""
+    from glmc_mm.utils.run_results import median_iteration_time
+    assert median_iteration_time(str(tmp_path)) is None
+    for start, times in (('20260101_000000', (0.2, 0.9)),
+                         ('20260102_000000', (0.3, ))):
+        scalars = tmp_path / start / 'vis_data' / 'scalars.json'
+        scalars.parent.mkdir(parents=True)
+        scalars.write_text(''.join(
+            json.dumps({'lr': 0.1, 'time': t, 'step': 1}) + '\n'
+            for t in times) + json.dumps({'lt/top1': 50., 'time': 5.0}))
+    assert median_iteration_time(str(tmp_path)) == pytest.approx(0.3)
 
 
 def test_the_report_names_the_cpu_of_each_run(tmp_path):

@@ -39,7 +39,8 @@ from mmengine.config import Config
 
 from ..engine.hooks.thread_settling_hook import default_intra_op_threads
 from .cpu_share import cpu_name
-from .run_results import latest_test_metrics, validation_history
+from .run_results import (latest_test_metrics, median_iteration_time,
+                          validation_history)
 from .runner_args import add_runner_args
 
 COLUMNS = ('top1', 'mean_class', 'many', 'medium', 'few')
@@ -345,13 +346,16 @@ def _add_segment(run_dir: str, what: str, seconds: float) -> None:
 
 def finished_results(run: Run) -> Optional[dict]:
     """The test metrics of a finished run, with ``wall_time_s`` (all its
-    timed segments) and ``segments``; None while it is not finished."""
+    timed segments), ``iteration_s`` (the median logged training iteration
+    time) and ``segments``; None while it is not finished."""
     metrics = latest_test_metrics(osp.join(run.run_dir, 'test'))
     timing = _wall_time(run.run_dir)
     if metrics is None or not any(w == 'test' for w, _ in timing['segments']):
         return None
+    iteration = median_iteration_time(run.run_dir)
     return {
         **metrics, 'wall_time_s': sum(s for _, s in timing['segments']),
+        **({} if iteration is None else {'iteration_s': iteration}),
         'segments': sum(w == 'train' for w, _ in timing['segments'])
     }
 
@@ -454,12 +458,13 @@ def mean_and_spread(values: Sequence[float]) -> tuple:
 
 
 def summarise(results: Dict[tuple, List[dict]],
-              extra: str = 'wall_time_s') -> Dict[tuple, dict]:
+              extra: Sequence[str] = ('wall_time_s', 'iteration_s')
+              ) -> Dict[tuple, dict]:
     """``{(name, epochs): {column: (mean, std, n)}}`` over the seeds, for
-    :data:`COLUMNS` and the key ``extra``; a column absent from every run
+    :data:`COLUMNS` and the keys ``extra``; a column absent from every run
     (an empty shot group) is left out."""
     keys = {column: f'lt/{column}' for column in COLUMNS}
-    keys[extra] = extra
+    keys.update((key, key) for key in extra)
     table = {}
     for run_key, runs in results.items():
         row = {}
@@ -485,32 +490,39 @@ def best_validated(histories: Dict[tuple, List[Dict[int, dict]]]) -> dict:
     return {key: runs for key, runs in best.items() if runs}
 
 
+TIME_COLUMNS = (('wall_time_s', 'wall time per run (min)'),
+                ('iteration_s', 's per iteration (median)'))
+
+
+def _extra_cell(key: str, value: Optional[tuple]) -> str:
+    if value is None:
+        return '–'
+    if key == 'wall_time_s':
+        return f'{value[0] / 60:.1f}'
+    if key == 'iteration_s':
+        return f'{value[0]:.2f}'
+    return f'{value[0]:.0f} ± {value[1]:.0f}'
+
+
 def markdown_table(table: Dict[tuple, dict],
-                   last_column: tuple = ('wall_time_s',
-                                         'wall time per run (min)')) -> str:
+                   last_columns: Sequence[tuple] = TIME_COLUMNS) -> str:
     """The results as a Markdown table: mean ± sample standard deviation
-    over seeds, in %, and the mean of ``last_column`` (the wall time of a
-    run in minutes, or the best epoch)."""
-    key, title = last_column
+    over seeds, in %, then ``last_columns`` as ``(key, title)``: the mean
+    wall time of a run in minutes, the mean of the runs' median iteration
+    times in seconds, or the best epoch (mean ± sd)."""
     lines = [
-        '| method | epochs | seeds | ' + ' | '.join(COLUMN_TITLES) +
-        f' | {title} |', '|---|---|---|' + '---|' * (len(COLUMNS) + 1)
+        '| method | epochs | seeds | ' + ' | '.join(COLUMN_TITLES) + ' | ' +
+        ' | '.join(title for _, title in last_columns) + ' |',
+        '|---|---|---|' + '---|' * (len(COLUMNS) + len(last_columns))
     ]
     for (name, epochs), row in table.items():
         cells = [
             f'{row[c][0]:.1f} ± {row[c][1]:.1f}' if c in row else '–'
             for c in COLUMNS
-        ]
-        last = row.get(key)
-        if last is None:
-            last_cell = '–'
-        elif key == 'wall_time_s':
-            last_cell = f'{last[0] / 60:.1f}'
-        else:
-            last_cell = f'{last[0]:.0f} ± {last[1]:.0f}'
+        ] + [_extra_cell(key, row.get(key)) for key, _ in last_columns]
         seeds = max(v[2] for v in row.values())
         lines.append(f'| {name} | {epochs} | {seeds} | ' +
-                     ' | '.join(cells) + f' | {last_cell} |')
+                     ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
 

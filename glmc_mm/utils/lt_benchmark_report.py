@@ -90,7 +90,8 @@ def write_report(runs: Sequence[Run], work_dir: str,
         best = best_validated(histories)
         if best:
             text += ('\n\n' + BEST_EPOCH_NOTE + '\n\n' + markdown_table(
-                summarise(best, extra='epoch'), ('epoch', 'epoch')))
+                summarise(best, extra=('epoch', )),
+                (('epoch', 'epoch'), )))
         per_epochs = sorted({e for _, e in results})
         for epochs in per_epochs:
             keys = [k for k in results if k[1] == epochs]

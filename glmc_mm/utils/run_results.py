@@ -2,6 +2,7 @@
 import glob
 import json
 import os.path as osp
+import statistics
 from typing import Dict, List, Optional
 
 
@@ -63,3 +64,25 @@ def validation_history(work_dir: str,
                 if key in record:
                     history[int(record['step'])] = record
     return dict(sorted(history.items()))
+
+
+def median_iteration_time(work_dir: str) -> Optional[float]:
+    """The median of the training iteration times that MMEngine logged
+    (the ``time`` of each training record, which holds ``lr``, in every
+    ``<timestamp>/vis_data/scalars.json`` of ``work_dir``, resumed runs
+    included), in seconds: unlike a run's wall time, it barely moves when
+    another process takes the CPU for a while.
+
+    Args:
+        work_dir (str): The work dir of ``tools/train.py``.
+
+    Returns:
+        float | None: The median, or None when nothing was logged.
+    """
+    times = []
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                   'scalars.json')):
+        with open(path) as f:
+            records = [json.loads(line) for line in f if line.strip()]
+        times += [r['time'] for r in records if 'lr' in r and 'time' in r]
+    return statistics.median(times) if times else None
