@@ -199,6 +199,20 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
     best = [(d / 'results.md').read_text().split('epoch chosen.')[1]
             for d in (straight, killed)]
     assert '| GLMC | 3 | 1 |' in best[0] and best[0] == best[1]
+    # a killed start's time is unknown: the killed runs have no wall time,
+    # but a median iteration time, in the last-epoch table
+    for name in ('LDAM-DRW', 'GLMC'):
+        segments = json.loads(
+            (killed / f'{name}_e3_s0' / 'wall_time.json').read_text())
+        assert [w for w, s in segments['segments']] == [
+            'train', 'train', 'test'
+        ] and segments['segments'][0][1] is None
+    for d, wall_time in ((straight, True), (killed, False)):
+        row = next(line for line in (d / 'results.md').read_text()
+                   .splitlines() if line.startswith('| GLMC | 3 | 1 |'))
+        *_, minutes, iteration, _ = row.split('|')
+        assert float(iteration) > 0
+        assert (minutes.strip() != '–') == wall_time, row
 
 
 def records_of(run_dir):

@@ -338,31 +338,45 @@ def _write_json(path: str, data: dict) -> None:
     os.replace(path + '.tmp', path)
 
 
-def _add_segment(run_dir: str, what: str, seconds: float) -> None:
+def _open_segment(run_dir: str, what: str) -> None:
+    """Record that ``what`` starts, with no length yet: a segment that is
+    killed (SIGKILL, the end of a session) keeps ``None``, its time lost."""
     timing = _wall_time(run_dir)
-    timing['segments'].append([what, round(seconds, 1)])
+    timing['segments'].append([what, None])
+    _write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
+
+
+def _close_segment(run_dir: str, seconds: float) -> None:
+    timing = _wall_time(run_dir)
+    timing['segments'][-1][1] = round(seconds, 1)
     _write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
 
 
 def finished_results(run: Run) -> Optional[dict]:
     """The test metrics of a finished run, with ``wall_time_s`` (all its
-    timed segments), ``iteration_s`` (the median logged training iteration
-    time) and ``segments``; None while it is not finished."""
+    timed segments; left out where one was killed, so its time is unknown),
+    ``iteration_s`` (the median logged training iteration time) and
+    ``segments``; None while it is not finished."""
     metrics = latest_test_metrics(osp.join(run.run_dir, 'test'))
-    timing = _wall_time(run.run_dir)
-    if metrics is None or not any(w == 'test' for w, _ in timing['segments']):
+    segments = _wall_time(run.run_dir)['segments']
+    if metrics is None or not any(
+            w == 'test' and s is not None for w, s in segments):
         return None
-    iteration = median_iteration_time(run.run_dir)
-    return {
-        **metrics, 'wall_time_s': sum(s for _, s in timing['segments']),
-        **({} if iteration is None else {'iteration_s': iteration}),
-        'segments': sum(w == 'train' for w, _ in timing['segments'])
+    results = {
+        **metrics, 'segments': sum(w == 'train' for w, _ in segments)
     }
+    if all(s is not None for _, s in segments):
+        results['wall_time_s'] = sum(s for _, s in segments)
+    iteration = median_iteration_time(run.run_dir)
+    if iteration is not None:
+        results['iteration_s'] = iteration
+    return results
 
 
 def _timed(run_dir: str, what: str, command: List[str]) -> None:
     """Run ``command``; record its wall time also when it is interrupted
     (Ctrl-C or SIGTERM), then pass the interruption on."""
+    _open_segment(run_dir, what)
     start = time.perf_counter()
     process = subprocess.Popen(command)
     try:
@@ -375,7 +389,7 @@ def _timed(run_dir: str, what: str, command: List[str]) -> None:
             process.kill()
         raise
     finally:
-        _add_segment(run_dir, what, time.perf_counter() - start)
+        _close_segment(run_dir, time.perf_counter() - start)
     if code != 0:
         raise subprocess.CalledProcessError(code, command)
 
@@ -509,7 +523,8 @@ def markdown_table(table: Dict[tuple, dict],
     """The results as a Markdown table: mean ± sample standard deviation
     over seeds, in %, then ``last_columns`` as ``(key, title)``: the mean
     wall time of a run in minutes, the mean of the runs' median iteration
-    times in seconds, or the best epoch (mean ± sd)."""
+    times in seconds, or the best epoch (mean ± sd); '–' where a seed lacks
+    the value (a run killed on the way has no known wall time)."""
     lines = [
         '| method | epochs | seeds | ' + ' | '.join(COLUMN_TITLES) + ' | ' +
         ' | '.join(title for _, title in last_columns) + ' |',
@@ -519,8 +534,12 @@ def markdown_table(table: Dict[tuple, dict],
         cells = [
             f'{row[c][0]:.1f} ± {row[c][1]:.1f}' if c in row else '–'
             for c in COLUMNS
-        ] + [_extra_cell(key, row.get(key)) for key, _ in last_columns]
+        ]
         seeds = max(v[2] for v in row.values())
+        cells += [
+            _extra_cell(key, row[key] if row.get(key, (0, 0, 0))[2] == seeds
+                        else None) for key, _ in last_columns
+        ]
         lines.append(f'| {name} | {epochs} | {seeds} | ' +
                      ' | '.join(cells) + ' |')
     return '\n'.join(lines)
