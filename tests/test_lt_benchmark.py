@@ -312,6 +312,11 @@ def test_table_and_spread_notes_by_hand():
     ]
     table[('B', 1)]['top1'] = (60., 1., 2)
     assert within_spread(table) == []
+    # one seed has no sample standard deviation: its mean stands alone
+    one = summarise({('C', 1): [{'lt/top1': 82.56, 'epoch': 170}]},
+                    extra=('epoch', ))
+    row = markdown_table(one, last_columns=(('epoch', 'epoch'), ))
+    assert row.splitlines()[2] == '| C | 1 | 1 | 82.6 | – | – | – | – | 170 |'
 
 
 def test_median_iteration_time_spans_a_resumed_runs_logs(tmp_path):

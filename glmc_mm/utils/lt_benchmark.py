@@ -508,6 +508,14 @@ TIME_COLUMNS = (('wall_time_s', 'wall time per run (min)'),
                 ('iteration_s', 's per iteration (median)'))
 
 
+def _mean_cell(value: tuple, digits: int) -> str:
+    """``mean ± sd`` of a ``(mean, sd, n)`` cell; the mean alone for one
+    seed, whose sample standard deviation is undefined."""
+    mean, spread, n = value
+    return f'{mean:.{digits}f} ± {spread:.{digits}f}' if n > 1 \
+        else f'{mean:.{digits}f}'
+
+
 def _extra_cell(key: str, value: Optional[tuple]) -> str:
     if value is None:
         return '–'
@@ -515,16 +523,17 @@ def _extra_cell(key: str, value: Optional[tuple]) -> str:
         return f'{value[0] / 60:.1f}'
     if key == 'iteration_s':
         return f'{value[0]:.2f}'
-    return f'{value[0]:.0f} ± {value[1]:.0f}'
+    return _mean_cell(value, 0)
 
 
 def markdown_table(table: Dict[tuple, dict],
                    last_columns: Sequence[tuple] = TIME_COLUMNS) -> str:
     """The results as a Markdown table: mean ± sample standard deviation
-    over seeds, in %, then ``last_columns`` as ``(key, title)``: the mean
-    wall time of a run in minutes, the mean of the runs' median iteration
-    times in seconds, or the best epoch (mean ± sd); '–' where a seed lacks
-    the value (a run killed on the way has no known wall time)."""
+    over seeds, in % (the mean alone for one seed), then ``last_columns``
+    as ``(key, title)``: the mean wall time of a run in minutes, the mean
+    of the runs' median iteration times in seconds, or the best epoch
+    (mean ± sd); '–' where a seed lacks the value (a run killed on the way
+    has no known wall time)."""
     lines = [
         '| method | epochs | seeds | ' + ' | '.join(COLUMN_TITLES) + ' | ' +
         ' | '.join(title for _, title in last_columns) + ' |',
@@ -532,8 +541,7 @@ def markdown_table(table: Dict[tuple, dict],
     ]
     for (name, epochs), row in table.items():
         cells = [
-            f'{row[c][0]:.1f} ± {row[c][1]:.1f}' if c in row else '–'
-            for c in COLUMNS
+            _mean_cell(row[c], 1) if c in row else '–' for c in COLUMNS
         ]
         seeds = max(v[2] for v in row.values())
         cells += [

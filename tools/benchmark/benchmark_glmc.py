@@ -135,7 +135,8 @@ def print_ratios(figures: dict) -> None:
           f'{data["peak_rss_mb"]} MB')
     full = figures['runner']['images_per_s']
     consumed = full  # one sample (U or R) per image through the network
-    print(f'  ratios: runner/floor {full / figures["floor"]["images_per_s"]:.3f}'
+    floor = figures['floor']['images_per_s']
+    print(f'  ratios: runner/floor {full / floor:.3f}'
           f'  runner/plain {full / figures["plain"]["images_per_s"]:.3f}'
           f'  runner/authors {full / figures["authors"]["images_per_s"]:.3f}'
           f'  data(2 workers)/consumed '
@@ -183,8 +184,6 @@ def print_table(paths: List[str]) -> None:
                          if 'max-batch' in figures else '-')
             print(f'| {run["device"]} | {setting} | {run["options"]} | '
                   + ' | '.join(cells) + ' |')
-
-
 
 
 def main() -> None:
