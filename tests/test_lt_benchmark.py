@@ -425,8 +425,9 @@ def test_a_run_made_with_other_options_is_refused_naming_the_difference(
 def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
     """Where the config file and the work dir lie is not an option: a run
     planned through another path to the same config, in a work dir moved
-    elsewhere, is reused, and cRT's first-stage checkpoint path moves with
-    its work dir; a changed option is still refused."""
+    elsewhere and named by a relative path, is reused, and cRT's
+    first-stage checkpoint path moves with its work dir; a changed option
+    is still refused."""
     from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
                                             RunMismatchError, check_run_dir,
                                             plan_run)
@@ -443,11 +444,13 @@ def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
     os.rename(first, moved)
     os.symlink(osp.join(REPO, 'configs'), tmp_path / 'checkout')
     method = Method('cRT', str(tmp_path / 'checkout' / 'glmc' / name), 'CE')
-    again = plan_run(method, 30, 0, str(moved))
+    again = plan_run(method, 30, 0, osp.relpath(moved))
     assert again.record['config'] != run.record['config']
+    assert (f'model.backbone.init_cfg.checkpoint={moved}/CE_e30_s0/'
+            'epoch_30.pth') in again.options
     check_run_dir(again)  # reused
     with pytest.raises(RunMismatchError) as error:
-        check_run_dir(plan_run(method, 30, 0, str(moved),
+        check_run_dir(plan_run(method, 30, 0, osp.relpath(moved),
                                ['model.head.num_classes=9']))
     assert str(error.value).splitlines()[1:] == [
         '  model.head.num_classes: 10 (stored) vs 9 (now)'

@@ -228,7 +228,8 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
         options += schedule_options(cfg, epochs, val_interval,
                                     checkpoint_interval)
     else:
-        first = osp.join(work_dir, f'{method.after}_e{epochs}_s{seed}',
+        first = osp.join(osp.abspath(work_dir),
+                         f'{method.after}_e{epochs}_s{seed}',
                          f'epoch_{epochs}.pth')
         options += [
             *_interval_options(cfg.train_cfg.max_epochs, val_interval,
