@@ -219,6 +219,9 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
             default, keeps a resumed run exact.
     """
     run_dir = osp.join(work_dir, f'{method.name}_e{epochs}_s{seed}')
+    # the record's work dir, from which a stage-2 run's first-stage
+    # checkpoint path is built, so that it reads as ``<work-dir>`` there
+    root = osp.abspath(work_dir)
     cfg = Config.fromfile(method.config)
     options = [
         f'randomness.seed={seed}', *worker_options(cfg, workers),
@@ -228,8 +231,7 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
         options += schedule_options(cfg, epochs, val_interval,
                                     checkpoint_interval)
     else:
-        first = osp.join(osp.abspath(work_dir),
-                         f'{method.after}_e{epochs}_s{seed}',
+        first = osp.join(root, f'{method.after}_e{epochs}_s{seed}',
                          f'epoch_{epochs}.pth')
         options += [
             *_interval_options(cfg.train_cfg.max_epochs, val_interval,
@@ -239,7 +241,7 @@ def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
     _merge_options(cfg, options)
     record = dict(
         config=osp.abspath(method.config),
-        work_dir=osp.abspath(work_dir),
+        work_dir=root,
         seed=seed,
         epochs=epochs,
         options=options,
