@@ -1,8 +1,6 @@
 import os
 import os.path as osp
 import shutil
-from importlib.metadata import PackageNotFoundError, version
-
 from setuptools import find_packages, setup
 from setuptools.command.build_py import build_py
 
@@ -12,28 +10,22 @@ from setuptools.command.build_py import build_py
 MIM_FILES = ('configs', 'tools', 'model-index.yml')
 
 
-def mmcv_requirement() -> str:
-    """Full mmcv where it is installed, else mmcv-lite (MMPretrain never
-    needs mmcv's compiled ops)."""
-    try:
-        version('mmcv')
-        return 'mmcv>=2.0.0,<2.4.0'
-    except PackageNotFoundError:
-        return 'mmcv-lite>=2.0.0,<2.4.0'
-
-
 def read_requirements(path: str) -> list:
-    with open(path) as f:
+    with open(path, encoding='utf-8') as f:
         return [
             line.strip() for line in f
             if line.strip() and not line.startswith('#')
         ]
 
 
+def read_text(path: str) -> str:
+    with open(path, encoding='utf-8') as f:
+        return f.read()
+
+
 def read_version() -> str:
     scope: dict = {}
-    with open('glmc_mm/version.py') as f:
-        exec(f.read(), scope)
+    exec(read_text('glmc_mm/version.py'), scope)
     return scope['__version__']
 
 
@@ -77,7 +69,7 @@ setup(
     version=read_version(),
     description='GLMC (Global and Local Mixture Consistency cumulative '
     'learning, CVPR 2023) for MMPretrain',
-    long_description=open('README.md').read(),
+    long_description=read_text('README.md'),
     long_description_content_type='text/markdown',
     packages=find_packages(include=['glmc_mm', 'glmc_mm.*']),
     python_requires='>=3.11',
@@ -87,10 +79,14 @@ setup(
         'License :: OSI Approved :: Apache Software License',
         'Topic :: Scientific/Engineering :: Artificial Intelligence',
     ],
-    install_requires=[
-        mmcv_requirement(), *read_requirements('requirements/runtime.txt')
-    ],
+    # The same metadata whoever builds the wheel: no mmcv here. Like
+    # MMPretrain's, it comes with ``mim install glmc_mm`` or an extra:
+    # glmc_mm[lite] (mmcv-lite, all MMPretrain needs) or glmc_mm[mim] (full
+    # mmcv, e.g. from OpenMMLab's wheels).
+    install_requires=read_requirements('requirements/runtime.txt'),
     extras_require={
+        'lite': read_requirements('requirements/lite.txt'),
+        'mim': read_requirements('requirements/mminstall.txt'),
         'tests': ['pytest'],
         'tensorboard': ['tensorboard']
     },

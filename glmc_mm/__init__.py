@@ -2,9 +2,8 @@
 MMPretrain's registries and GLMC's configs in its model index, applies
 :mod:`glmc_mm.compat`, and makes ``glmc_mm::`` configs resolvable
 (:mod:`glmc_mm.registry`)."""
-from . import compat  # noqa: F401  (applied first)
-from . import (datasets, engine, evaluation, fileio, models,  # noqa: F401
-               registry, utils)
+from . import compat  # isort:skip  (applied first)
+from . import datasets, engine, evaluation, fileio, models, registry, utils
 from .apis import register_glmc_models
 from .version import __version__
 

@@ -66,6 +66,47 @@ without it. Every other component goes through MMEngine's registries.
        a negative factor shifts the hue modulo 256, as under NumPy 1
      - NumPy refuses ``np.uint8(-25.5)``
 
+Overrides of private MMEngine methods. They patch nothing: each lives in
+a subclass of ours that a config selects. MMEngine 0.10 offers no public
+seam for them. Each was written against MMEngine 0.10.7, and
+``tests/test_compat.py`` fails when MMEngine changes the method replaced
+or the public method that calls it.
+
+.. list-table::
+   :header-rows: 1
+
+   * - override
+     - replaces
+     - what it changes, and why
+     - called from
+   * - ``AtomicCheckpointHook._save_checkpoint``
+     - ``CheckpointHook._save_checkpoint``
+     - an epoch's checkpoint is held back until the epoch's validation has
+       run, so a run killed during validation resumes before it (iteration
+       checkpoints are left to MMEngine)
+     - ``CheckpointHook.after_train_epoch``
+   * - ``AtomicCheckpointHook._save_checkpoint_with_step``
+     - ``CheckpointHook._save_checkpoint_with_step``
+     - with ``max_keep_ckpts``, the oldest checkpoint is removed after the
+       new one is written, not before; it records the new step first,
+       which MMEngine reads as "nothing to remove"
+     - ``_save_checkpoint``, ``_save_best_checkpoint``
+   * - ``ScalarLogProcessor._collect_non_scalars``
+     - ``LogProcessor._collect_non_scalars``
+     - returns nothing while the evaluation log line is formatted, so the
+       per-class lists stay out of the line (and in the saved results)
+     - ``LogProcessor.get_log_after_epoch``
+   * - ``EpochEndWarmupCosineLR._get_value``
+     - ``_ParamScheduler._get_value``
+     - the learning rate of each step: MMEngine's documented way to write a
+       scheduler (the base method only raises ``NotImplementedError``)
+     - ``_ParamScheduler.step``
+   * - ``TorchDefaultBiasInit._get_init_info``
+     - ``BaseInit._get_init_info``
+     - the line MMEngine logs for the initializer, as every MMEngine
+       initializer writes its own
+     - ``TorchDefaultBiasInit.__call__`` (ours)
+
 Not applied on import: :func:`fix_matplotlib_adjust_bbox`, for MMPretrain's
 ``browse_dataset.py``, which ``tools/visualization/browse_dataset.py``
 calls (matplotlib is not imported by ``import glmc_mm``).
@@ -84,7 +125,14 @@ import zipfile
 from importlib import metadata
 from typing import List, Optional
 
-import mmcv
+try:
+    import mmcv
+except ImportError as error:  # the wheel leaves the choice to the user
+    raise ImportError(
+        'glmc_mm needs mmcv 2.x below 2.4, and none is installed: '
+        'pip install "glmc_mm[lite]" adds mmcv-lite, all that MMPretrain '
+        'needs; pip install "glmc_mm[mim]" (or mim install mmcv) adds full '
+        'mmcv with its compiled ops') from error
 import mmcv.image.photometric as mmcv_photometric
 import mmengine.config.config as mmengine_config
 import numpy as np
@@ -94,7 +142,6 @@ from mmengine.dist import utils as dist_utils
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
-
 
 if not hasattr(torch.serialization, 'add_safe_globals'):
     raise ImportError(f'glmc_mm needs torch >= 2.4 for its checkpoint '
@@ -117,15 +164,10 @@ def _checkpoint_globals() -> list:
         from numpy._core import multiarray
     else:
         from numpy.core import multiarray
-    dtype_classes = {
-        type(np.dtype(code))
-        for code in '?bBhHiIlLqQefdgFDG'
-    }
-    rebuilders = [
-        (function, f'numpy.{core}.multiarray.{function.__name__}')
-        for function in (multiarray._reconstruct, multiarray.scalar)
-        for core in ('core', '_core')
-    ]
+    dtype_classes = {type(np.dtype(code)) for code in '?bBhHiIlLqQefdgFDG'}
+    rebuilders = [(function, f'numpy.{core}.multiarray.{function.__name__}')
+                  for function in (multiarray._reconstruct, multiarray.scalar)
+                  for core in ('core', '_core')]
     return [
         HistoryBuffer, np.ndarray, np.dtype, *rebuilders,
         *sorted(dtype_classes, key=str)
@@ -188,9 +230,9 @@ def load_from_local(filename: str, map_location=None) -> dict:
         ]
         raise UnsafeCheckpointError(
             f'Refused to load checkpoint {filename}: it holds Python objects '
-            'that are not tensors or allow-listed data, so unpickling it could '
-            'run code. Nothing in it was executed. Only load checkpoints you '
-            f'trust. {" ".join(culprit)}') from None
+            'that are not tensors or allow-listed data, so unpickling it '
+            'could run code. Nothing in it was executed. Only load '
+            f'checkpoints you trust. {" ".join(culprit)}') from None
     except (EOFError, RuntimeError, KeyError, ValueError,
             zipfile.BadZipFile) as error:
         raise DamagedCheckpointError(
@@ -202,15 +244,13 @@ def _history_buffer_state(self: HistoryBuffer) -> dict:
     """A :class:`HistoryBuffer`'s state without its statistics methods."""
     return {
         key: value
-        for key, value in self.__dict__.items()
-        if key != 'statistics_methods'
+        for key, value in self.__dict__.items() if key != 'statistics_methods'
     }
 
 
 def _accelerated() -> bool:
     return (torch.cuda.is_available() or dist_utils.is_mlu_available()
-            or dist_utils.is_npu_available()
-            or dist_utils.is_musa_available())
+            or dist_utils.is_npu_available() or dist_utils.is_musa_available())
 
 
 def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
@@ -330,9 +370,10 @@ def _loader_passes_weights_only() -> bool:
 def _not_yet_allowed() -> list:
     """The entries of :func:`_checkpoint_globals` that torch's allow-list
     lacks (an object, or an ``(object, name)`` pair)."""
+
     def key(entry) -> tuple:
-        return (id(entry[0]), entry[1]) if isinstance(entry, tuple) else (
-            id(entry), None)
+        return (id(entry[0]),
+                entry[1]) if isinstance(entry, tuple) else (id(entry), None)
 
     listed = getattr(torch.serialization, 'get_safe_globals', list)()
     allowed = {key(entry) for entry in listed}
@@ -378,17 +419,16 @@ PATCHES = [
      _apply_checkpoint_loader),
     ('checkpoint_allow_list', bool(_missing_globals),
      lambda: torch.serialization.add_safe_globals(_missing_globals)),
-    ('history_buffer_state',
-     'statistics_methods' in HistoryBuffer().__getstate__(),
+    ('history_buffer_state', 'statistics_methods'
+     in HistoryBuffer().__getstate__(),
      lambda: setattr(HistoryBuffer, '__getstate__', _history_buffer_state)),
     ('dist_without_accelerator', not _accelerated(),
      lambda: setattr(dist_utils, '_init_dist_pytorch', _init_dist_pytorch)),
     ('installed_path_from_importlib', not _has_pkg_resources,
      _apply_installed_path_from_importlib),
-    ('installed_path_editable',
-     _has_pkg_resources and _installed_editable('glmc_mm'),
-     lambda: setattr(mmengine_config, 'get_installed_path',
-                     _get_installed_path)),
+    ('installed_path_editable', _has_pkg_resources
+     and _installed_editable('glmc_mm'), lambda: setattr(
+         mmengine_config, 'get_installed_path', _get_installed_path)),
     ('hue_shift_numpy2', _numpy_refuses_negative_uint8(), _apply_hue_shift),
 ]
 _APPLIED: List[str] = []

@@ -1,16 +1,12 @@
 import copy
-import os.path as osp
-import sys
 
 import numpy as np
 import pytest
 from mmpretrain.utils import register_all_modules
 
-sys.path.insert(0, osp.dirname(__file__))
-
-import glmc_mm  # noqa: E402,F401
-from glmc_mm.testing import (LAYOUTS, register_cifar_md5,  # noqa: E402
-                             write_cifar, write_idx)
+import glmc_mm  # noqa: F401
+from glmc_mm.benchmark import (LAYOUTS, register_cifar_md5, write_cifar,
+                               write_idx)
 
 register_all_modules(init_default_scope=True)
 
@@ -28,8 +24,8 @@ def cifar_files(tmp_path_factory):
     }
     root = tmp_path_factory.mktemp('cifar')
     roots = {}
-    for kind, per_class in (('cifar10', (5000, 1000)),
-                            ('cifar100', (500, 100))):
+    for kind, per_class in (('cifar10', (5000, 1000)), ('cifar100', (500,
+                                                                     100))):
         register_cifar_md5(write_cifar(str(root), kind, *per_class))
         roots[kind] = str(root)
     yield roots

@@ -38,14 +38,18 @@ class StreamRecorderHook(Hook):
         digest = hashlib.md5()
         for i in range(len(dataset)):
             digest.update(dataset.get_data_info(i)['img'].tobytes())
-        _append(self._path(runner), dict(subset=digest.hexdigest(),
-                                         size=len(dataset)))
+        _append(
+            self._path(runner),
+            dict(subset=digest.hexdigest(), size=len(dataset)))
 
     def before_train_epoch(self, runner) -> None:
         self.uniform: List[int] = []
         self.rebalanced: List[int] = []
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None) -> None:
         samples = data_batch['data_samples']
         half = len(samples) // 2
@@ -55,13 +59,17 @@ class StreamRecorderHook(Hook):
             time.sleep(self.delay)
 
     def after_train_epoch(self, runner) -> None:
-        _append(self._path(runner), dict(
-            epoch=runner.epoch, uniform=self.uniform,
-            rebalanced=self.rebalanced,
-            alpha=runner.message_hub.get_info('alpha'),
-            lr=runner.optim_wrapper.get_lr()['lr'][0],
-            class_weight=getattr(
-                getattr(getattr(runner.model, 'head', None), 'loss_module',
+        _append(
+            self._path(runner),
+            dict(
+                epoch=runner.epoch,
+                uniform=self.uniform,
+                rebalanced=self.rebalanced,
+                alpha=runner.message_hub.get_info('alpha'),
+                lr=runner.optim_wrapper.get_lr()['lr'][0],
+                class_weight=getattr(
+                    getattr(
+                        getattr(runner.model, 'head', None), 'loss_module',
                         None), 'class_weight', None)))
 
 
@@ -101,5 +109,6 @@ class ClassWeightRecorderHook(Hook):
         model = runner.model.module if hasattr(runner.model,
                                                'module') else runner.model
         weight = model.get_submodule('head.loss_module').class_weight
-        _append(osp.join(runner.work_dir, 'class_weight.jsonl'),
-                dict(epoch=runner.epoch, class_weight=weight))
+        _append(
+            osp.join(runner.work_dir, 'class_weight.jsonl'),
+            dict(epoch=runner.epoch, class_weight=weight))

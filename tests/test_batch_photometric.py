@@ -12,9 +12,9 @@ from mmengine.config import Config
 from mmpretrain.registry import MODELS, TRANSFORMS
 from mmpretrain.structures import DataSample
 from PIL import Image, ImageFilter
+from tiny_run import REPO
 
 from glmc_mm.models.utils import BatchPhotometricAugment
-from tiny_run import REPO
 
 DRAWS = 20000
 # Frequencies from DRAWS draws have a standard deviation of at most
@@ -27,17 +27,20 @@ CONFIGS = osp.join(REPO, 'configs', 'glmc')
 def image() -> np.ndarray:
     """A smooth 224 x 224 BGR image with some grain, as a photo crop."""
     rng = np.random.default_rng(0)
-    smooth = mmcv.imresize(rng.integers(0, 256, (6, 6, 3)).astype(np.uint8),
-                           (224, 224))
+    smooth = mmcv.imresize(
+        rng.integers(0, 256, (6, 6, 3)).astype(np.uint8), (224, 224))
     grain = rng.normal(0, 8, smooth.shape)
     return np.clip(smooth + grain, 0, 255).astype(np.uint8)
 
 
 def apply_one(img: np.ndarray, **params) -> np.ndarray:
     """BatchPhotometricAugment on one image with the given parameters."""
-    base = dict(factors=torch.ones(1, 3), order=torch.tensor([[0, 1, 2]]),
-                grey=torch.tensor([False]), blur=torch.tensor([False]),
-                sigma=torch.tensor([1.0]))
+    base = dict(
+        factors=torch.ones(1, 3),
+        order=torch.tensor([[0, 1, 2]]),
+        grey=torch.tensor([False]),
+        blur=torch.tensor([False]),
+        sigma=torch.tensor([1.0]))
     base.update(params)
     x = torch.from_numpy(img).permute(2, 0, 1)[None].float()
     out = BatchPhotometricAugment().augment(x, base)[0]
@@ -52,8 +55,8 @@ def apply_one(img: np.ndarray, **params) -> np.ndarray:
     (2, 1.35, lambda img: mmcv.adjust_color(img, 1.35)),
     (2, 0.6, lambda img: mmcv.adjust_color(img, 0.6)),
 ])
-def test_each_jitter_step_is_mmcvs_to_its_8_bit_rounding(op, factor,
-                                                         reference):
+def test_each_jitter_step_is_mmcvs_to_its_8_bit_rounding(
+        op, factor, reference):
     """MMPretrain's ColorJitter calls these MMCV functions, which truncate
     to 8 bits after each step; we keep floats: less than one level apart,
     plus float32 rounding. (A value within float32 rounding of an integer
@@ -70,8 +73,8 @@ def test_each_jitter_step_is_mmcvs_to_its_8_bit_rounding(op, factor,
 def test_grey_is_the_pil_luma_of_the_grey_transform():
     img = image()
     ours = apply_one(img, grey=torch.tensor([True]))
-    grey = TRANSFORMS.build(dict(type='RandomLumaGrayscale', prob=1.0,
-                                 keep_channels=True))
+    grey = TRANSFORMS.build(
+        dict(type='RandomLumaGrayscale', prob=1.0, keep_channels=True))
     reference = grey.transform({'img': img.copy()})['img']
     assert np.abs(ours - reference).max() <= 0.5  # PIL rounds the level
     assert (ours[..., 0] == ours[..., 2]).all()
@@ -84,10 +87,11 @@ def test_blur_is_pils_gaussian_blur_to_its_box_approximation(sigma):
     average (at sigma 0.7), and from sigma 0.5 on, the blur changes the
     image by the same amount to within 14 %."""
     img = image()
-    ours = apply_one(img, blur=torch.tensor([True]),
-                     sigma=torch.tensor([sigma]))
-    reference = np.asarray(Image.fromarray(img).filter(
-        ImageFilter.GaussianBlur(radius=sigma)), dtype=np.float32)
+    ours = apply_one(
+        img, blur=torch.tensor([True]), sigma=torch.tensor([sigma]))
+    reference = np.asarray(
+        Image.fromarray(img).filter(ImageFilter.GaussianBlur(radius=sigma)),
+        dtype=np.float32)
     assert np.abs(ours - reference).mean() < 1.0
     if sigma >= 0.5:
         change = np.abs(ours - img).mean() / np.abs(reference - img).mean()
@@ -100,8 +104,10 @@ def reference_draws(generator: np.random.Generator = None) -> dict:
     through their own random draws (NumPy's global generator)."""
     cfg = Config.fromfile(
         osp.join(CONFIGS, 'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
-    views = {t['type']: t for t in
-             cfg.train_dataloader.dataset.pipeline[1]['transforms'][0]}
+    views = {
+        t['type']: t
+        for t in cfg.train_dataloader.dataset.pipeline[1]['transforms'][0]
+    }
     jitter = TRANSFORMS.build(views['ColorJitter'])
     grey = TRANSFORMS.build(views['RandomLumaGrayscale'])
     blur = TRANSFORMS.build(views['GaussianBlur'])
@@ -116,20 +122,26 @@ def reference_draws(generator: np.random.Generator = None) -> dict:
         blurs.append(blurred)
         if blurred:
             sigmas.append(blur.random_magnitude())
-    return dict(factors=np.array(factors), order=orders,
-                grey=np.array(greys), blur=np.array(blurs),
-                sigma=np.array(sigmas))
+    return dict(
+        factors=np.array(factors),
+        order=orders,
+        grey=np.array(greys),
+        blur=np.array(blurs),
+        sigma=np.array(sigmas))
 
 
 def batch_draws() -> dict:
-    cfg = Config.fromfile(osp.join(
-        CONFIGS, 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
+    cfg = Config.fromfile(
+        osp.join(CONFIGS,
+                 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
     module = MODELS.build(cfg.data_preprocessor.photometric)
     drawn = module.draw(DRAWS, torch.Generator().manual_seed(0))
-    return dict(factors=drawn['factors'].numpy(),
-                order=[tuple(o) for o in drawn['order'].tolist()],
-                grey=drawn['grey'].numpy(), blur=drawn['blur'].numpy(),
-                sigma=drawn['sigma'][drawn['blur']].numpy())
+    return dict(
+        factors=drawn['factors'].numpy(),
+        order=[tuple(o) for o in drawn['order'].tolist()],
+        grey=drawn['grey'].numpy(),
+        blur=drawn['blur'].numpy(),
+        sigma=drawn['sigma'][drawn['blur']].numpy())
 
 
 def histogram(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -141,9 +153,9 @@ def test_the_batch_draws_what_the_per_image_transforms_draw():
     for k in range(3):  # brightness, contrast, saturation in [0.6, 1.4]
         for draws in (ref['factors'][:, k], ours['factors'][:, k]):
             assert 0.6 <= draws.min() < 0.601 and 1.399 < draws.max() <= 1.4
-        assert np.abs(histogram(ref['factors'][:, k], 0.6, 1.4) -
-                      histogram(ours['factors'][:, k], 0.6, 1.4)
-                      ).max() < TOLERANCE
+        assert np.abs(
+            histogram(ref['factors'][:, k], 0.6, 1.4) -
+            histogram(ours['factors'][:, k], 0.6, 1.4)).max() < TOLERANCE
     for perm in itertools.permutations(range(3)):  # each order 1/6
         assert abs(ref['order'].count(perm) / DRAWS -
                    ours['order'].count(perm) / DRAWS) < TOLERANCE
@@ -152,8 +164,9 @@ def test_the_batch_draws_what_the_per_image_transforms_draw():
         assert abs(ours[key].mean() - p) < TOLERANCE
     for sigma in (ref['sigma'], ours['sigma']):
         assert 0.1 <= sigma.min() and sigma.max() <= 2.0
-    assert np.abs(histogram(ref['sigma'], 0.1, 2.0) -
-                  histogram(ours['sigma'], 0.1, 2.0)).max() < 2 * TOLERANCE
+    assert np.abs(
+        histogram(ref['sigma'], 0.1, 2.0) -
+        histogram(ours['sigma'], 0.1, 2.0)).max() < 2 * TOLERANCE
 
 
 def test_the_workers_keep_the_crop_and_flip_unchanged():
@@ -161,15 +174,16 @@ def test_the_workers_keep_the_crop_and_flip_unchanged():
     transforms with the same settings: only the photometric steps moved."""
     plain = Config.fromfile(
         osp.join(CONFIGS, 'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
-    batch = Config.fromfile(osp.join(
-        CONFIGS, 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
+    batch = Config.fromfile(
+        osp.join(CONFIGS,
+                 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
     views = plain.train_dataloader.dataset.pipeline[1]['transforms'][0]
     moved = {'ColorJitter', 'RandomLumaGrayscale', 'GaussianBlur'}
     kept = [t for t in views if t['type'] not in moved]
     assert batch.train_dataloader.dataset.pipeline[1]['transforms'][0] == \
         kept
-    assert [t['type'] for t in kept] == ['ContiguousRandomResizedCrop',
-                                         'RandomFlip']
+    assert [t['type']
+            for t in kept] == ['ContiguousRandomResizedCrop', 'RandomFlip']
     assert batch.train_dataloader.dataset.pipeline[0] == \
         plain.train_dataloader.dataset.pipeline[0]
 
@@ -177,10 +191,10 @@ def test_the_workers_keep_the_crop_and_flip_unchanged():
 def test_contiguous_random_resized_crop_is_mmpretrains_pixel_for_pixel():
     """The same draws and the same pixels as MMPretrain's transform."""
     rng = np.random.default_rng(0)
-    ours = TRANSFORMS.build(dict(type='ContiguousRandomResizedCrop',
-                                 scale=224, backend='pillow'))
-    theirs = TRANSFORMS.build(dict(type='RandomResizedCrop', scale=224,
-                                   backend='pillow'))
+    ours = TRANSFORMS.build(
+        dict(type='ContiguousRandomResizedCrop', scale=224, backend='pillow'))
+    theirs = TRANSFORMS.build(
+        dict(type='RandomResizedCrop', scale=224, backend='pillow'))
     for shape in ((375, 500, 3), (500, 333, 3), (230, 240, 3)):
         img = rng.integers(0, 256, shape, dtype=np.uint8)
         for seed in range(5):
@@ -192,21 +206,35 @@ def test_contiguous_random_resized_crop_is_mmpretrains_pixel_for_pixel():
 
 
 def test_preprocessor_applies_it_to_every_view_before_mixing():
-    kwargs = dict(type='GLMCDataPreprocessor', num_classes=4,
-                  mean=[0, 0, 0], std=[1, 1, 1], label_weighting=0)
-    identity = dict(type='BatchPhotometricAugment', brightness=0,
-                    contrast=0, saturation=0, grey_prob=0, blur_prob=0)
+    kwargs = dict(
+        type='GLMCDataPreprocessor',
+        num_classes=4,
+        mean=[0, 0, 0],
+        std=[1, 1, 1],
+        label_weighting=0)
+    identity = dict(
+        type='BatchPhotometricAugment',
+        brightness=0,
+        contrast=0,
+        saturation=0,
+        grey_prob=0,
+        blur_prob=0)
     plain = MODELS.build(kwargs)
     same = MODELS.build(dict(kwargs, photometric=identity))
-    grey = MODELS.build(dict(kwargs, photometric=dict(identity,
-                                                      grey_prob=1.0)))
-    views = [torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
-             for _ in range(2)]
+    grey = MODELS.build(
+        dict(kwargs, photometric=dict(identity, grey_prob=1.0)))
+    views = [
+        torch.randint(0, 256, (4, 3, 8, 8), dtype=torch.uint8)
+        for _ in range(2)
+    ]
 
     def run(preprocessor):
         np.random.seed(1)
         samples = [DataSample().set_gt_label(i % 4) for i in range(4)]
-        return preprocessor({'inputs': views, 'data_samples': samples},
+        return preprocessor({
+            'inputs': views,
+            'data_samples': samples
+        },
                             training=True)['inputs']
 
     assert torch.equal(run(same), run(plain))
@@ -218,8 +246,9 @@ def test_preprocessor_applies_it_to_every_view_before_mixing():
 
 def test_the_batchaug_config_builds_and_initialises_its_model():
     from mmpretrain import get_model
-    model = get_model(osp.join(
-        CONFIGS, 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
+    model = get_model(
+        osp.join(CONFIGS,
+                 'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'))
     model.init_weights()
     assert isinstance(model.data_preprocessor.photometric,
                       BatchPhotometricAugment)

@@ -7,9 +7,9 @@ import sys
 import time
 
 from mmengine.runner import Runner
+from tiny_run import Context, run_tool, start_tool, tiny_fmnist_cfg
 
 from glmc_mm.engine import checkpoint_problem
-from tiny_run import Context, run_tool, start_tool, tiny_fmnist_cfg
 
 # Runs tools/train.py, but stops for good inside the fsync of the first
 # save of epoch_2.pth (the bytes written, the rename not done yet), after
@@ -30,27 +30,30 @@ runpy.run_path('tools/train.py', run_name='__main__')
 
 
 def two_epoch_config(ctx: Context, keep: int) -> str:
-    cfg = tiny_fmnist_cfg('ce', ctx, **{
-        'train_cfg.max_epochs': 2,
-        'param_scheduler.T_max': 2,
-        'default_hooks.checkpoint.max_keep_ckpts': keep,
-    })
+    cfg = tiny_fmnist_cfg(
+        'ce', ctx, **{
+            'train_cfg.max_epochs': 2,
+            'param_scheduler.T_max': 2,
+            'default_hooks.checkpoint.max_keep_ckpts': keep,
+        })
     path = osp.join(ctx.tmp, 'ce.py')
     cfg.dump(path)
     return path
 
 
 def train(config: str, work: str, *args: str) -> str:
-    return run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                     work, *args], check=True).stdout
+    return run_tool(
+        [sys.executable, 'tools/train.py', config, '--work-dir', work, *args],
+        check=True).stdout
 
 
 def test_sigkill_while_saving_keeps_the_previous_checkpoint(fmnist, tmp_path):
     ctx = Context(fmnist, str(tmp_path))
     config = two_epoch_config(ctx, keep=1)
     work, marker = str(tmp_path / 'work'), str(tmp_path / 'in_save')
-    child = start_tool([sys.executable, '-c', STOP_IN_SAVE, marker, config,
-                        '--work-dir', work])
+    child = start_tool([
+        sys.executable, '-c', STOP_IN_SAVE, marker, config, '--work-dir', work
+    ])
     try:
         deadline = time.time() + 300
         while not osp.exists(marker) and child.poll() is None:
@@ -76,8 +79,14 @@ def test_sigkill_while_saving_keeps_the_previous_checkpoint(fmnist, tmp_path):
 
 def resume_log(ctx: Context) -> str:
     """Resume the two-epoch run in ``ctx.tmp/work``; its log."""
-    cfg = tiny_fmnist_cfg('ce', ctx, resume=True, **{
-        'train_cfg.max_epochs': 2, 'param_scheduler.T_max': 2})
+    cfg = tiny_fmnist_cfg(
+        'ce',
+        ctx,
+        resume=True,
+        **{
+            'train_cfg.max_epochs': 2,
+            'param_scheduler.T_max': 2
+        })
     runner = Runner.from_cfg(cfg)
     runner.train()
     with open(osp.join(runner.log_dir, f'{runner.timestamp}.log')) as f:

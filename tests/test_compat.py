@@ -1,10 +1,13 @@
 """The compatibility fixes, each proven on a real run or a real file."""
 import glob
+import hashlib
+import importlib
 import importlib.util
 import inspect
 import os
 import os.path as osp
 import pickle
+import pkgutil
 import sys
 from importlib import metadata
 from unittest import mock
@@ -16,10 +19,10 @@ from mmengine.config.config import get_installed_path
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
+from tiny_run import make_tiny_cifar, run_tool, write_config
 
 from glmc_mm import compat
 from glmc_mm.compat import UnsafeCheckpointError
-from tiny_run import make_tiny_cifar, run_tool, write_config
 
 
 class Payload:
@@ -33,8 +36,12 @@ class Payload:
 
 
 def write_malicious(path, marker):
-    torch.save({'state_dict': {'w': torch.zeros(2)}, 'meta': Payload(marker)},
-               path)
+    torch.save({
+        'state_dict': {
+            'w': torch.zeros(2)
+        },
+        'meta': Payload(marker)
+    }, path)
 
 
 def test_malicious_checkpoint_is_refused_without_running(tmp_path):
@@ -43,14 +50,17 @@ def test_malicious_checkpoint_is_refused_without_running(tmp_path):
     # The payload is real: a plain unpickling runs it.
     probe = str(tmp_path / 'probe.pth')
     write_malicious(probe, tmp_path / 'probe_ran')
-    run_tool([sys.executable, '-c',
-              f'import torch; torch.load({probe!r}, weights_only=False)'],
+    run_tool([
+        sys.executable, '-c',
+        f'import torch; torch.load({probe!r}, weights_only=False)'
+    ],
              check=True)
     assert osp.exists(tmp_path / 'probe_ran')
 
-    with pytest.raises(UnsafeCheckpointError,
-                       match=r'Refused to load checkpoint .*evil\.pth.*'
-                       r'Nothing in it was executed.*posix\.system'):
+    with pytest.raises(
+            UnsafeCheckpointError,
+            match=r'Refused to load checkpoint .*evil\.pth.*'
+            r'Nothing in it was executed.*posix\.system'):
         CheckpointLoader.load_checkpoint(evil, map_location='cpu')
     assert not osp.exists(tmp_path / 'pwned')
 
@@ -62,13 +72,23 @@ def tiny_run(tmp_path_factory):
     md5 = make_tiny_cifar(str(root))
     config = write_config(str(root / 'plain.py'), str(root))
     work_dir = str(root / 'work')
-    first = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                      work_dir], md5, check=True)
-    resumed = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                        work_dir, '--resume', '--cfg-options',
-                        'train_cfg.max_epochs=3'], md5, check=True)
-    return dict(root=root, md5=md5, config=config, work_dir=work_dir,
-                first=first, resumed=resumed)
+    first = run_tool(
+        [sys.executable, 'tools/train.py', config, '--work-dir', work_dir],
+        md5,
+        check=True)
+    resumed = run_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir', work_dir,
+        '--resume', '--cfg-options', 'train_cfg.max_epochs=3'
+    ],
+                       md5,
+                       check=True)
+    return dict(
+        root=root,
+        md5=md5,
+        config=config,
+        work_dir=work_dir,
+        first=first,
+        resumed=resumed)
 
 
 def test_resume_continues_from_the_last_checkpoint(tiny_run):
@@ -87,9 +107,11 @@ def test_resume_continues_from_the_last_checkpoint(tiny_run):
 def test_test_tool_refuses_a_malicious_checkpoint(tiny_run, tmp_path):
     evil = str(tmp_path / 'evil.pth')
     write_malicious(evil, tmp_path / 'pwned')
-    result = run_tool([sys.executable, 'tools/test.py', tiny_run['config'],
-                       evil, '--work-dir', str(tmp_path / 'w')],
-                      tiny_run['md5'])
+    result = run_tool([
+        sys.executable, 'tools/test.py', tiny_run['config'], evil,
+        '--work-dir',
+        str(tmp_path / 'w')
+    ], tiny_run['md5'])
     assert result.returncode != 0
     assert 'UnsafeCheckpointError: Refused to load checkpoint' in result.stderr
     assert not osp.exists(tmp_path / 'pwned')
@@ -123,8 +145,9 @@ def test_a_checkpoint_written_under_either_numpy_loads(major):
     """tests/numpy_checkpoints/checkpoint_numpy{1,2}.pth were written by
     write_numpy_checkpoint.py beside them under NumPy 1.26 and 2.4: each
     stack loads both."""
-    path = osp.join(osp.dirname(__file__), 'numpy_checkpoints',
-                    f'checkpoint_numpy{major}.pth')
+    path = osp.join(
+        osp.dirname(__file__), 'numpy_checkpoints',
+        f'checkpoint_numpy{major}.pth')
     core = 'core' if major == 1 else '_core'
     assert f'numpy.{core}.multiarray._reconstruct' in globals_named_in(path)
     checkpoint = CheckpointLoader.load_checkpoint(path, map_location='cpu')
@@ -150,9 +173,8 @@ def test_negative_hue_jitter_shifts_as_under_numpy_1():
         out = mmcv.adjust_hue(img, -0.1, backend=backend)
         assert out[0, 1].tolist() == [16, 15, 25]
         assert int(out.sum()) == total
-    assert mmcv.adjust_hue(img, -0.5, backend='cv2')[0, 1].tolist() == [
-        25, 20, 15
-    ]
+    assert mmcv.adjust_hue(
+        img, -0.5, backend='cv2')[0, 1].tolist() == [25, 20, 15]
     jitter = TRANSFORMS.build(dict(type='ColorJitter', hue=0.5))
     np.random.seed(0)
     for _ in range(20):  # about half of the factors drawn are negative
@@ -186,7 +208,8 @@ def test_exactly_the_needed_patches_are_applied():
     assert [name for name, _, _ in compat.PATCHES] == [
         'checkpoint_loader', 'checkpoint_allow_list', 'history_buffer_state',
         'dist_without_accelerator', 'installed_path_from_importlib',
-        'installed_path_editable', 'hue_shift_numpy2']
+        'installed_path_editable', 'hue_shift_numpy2'
+    ]
     assert compat.applied_patches() == expected_patches()
     # every patch is in the docstring's table
     for name, _, _ in compat.PATCHES:
@@ -194,10 +217,12 @@ def test_exactly_the_needed_patches_are_applied():
 
 
 def test_import_leaves_matplotlib_alone():
-    out = run_tool(
-        [sys.executable, '-c', 'import sys, glmc_mm; '
-         'print(sorted(m for m in sys.modules if m.split(".")[0] == '
-         '"matplotlib"))'], check=True).stdout
+    out = run_tool([
+        sys.executable, '-c', 'import sys, glmc_mm; '
+        'print(sorted(m for m in sys.modules if m.split(".")[0] == '
+        '"matplotlib"))'
+    ],
+                   check=True).stdout
     assert out.strip() == '[]'
 
 
@@ -209,12 +234,14 @@ def test_each_applied_patch_fixes_what_it_says(tmp_path):
     with pytest.raises(Exception) as unpatched:  # EOFError, no file named
         mmengine_checkpoint.load_from_local(str(empty), 'cpu')
     assert 'empty.pth' not in str(unpatched.value)
-    with pytest.raises(compat.DamagedCheckpointError,
-                       match='empty.pth is not a complete checkpoint'):
+    with pytest.raises(
+            compat.DamagedCheckpointError,
+            match='empty.pth is not a complete checkpoint'):
         CheckpointLoader.load_checkpoint(str(empty), map_location='cpu')
 
-    path = osp.join(osp.dirname(__file__), 'numpy_checkpoints',
-                    f'checkpoint_numpy{np.__version__[0]}.pth')
+    path = osp.join(
+        osp.dirname(__file__), 'numpy_checkpoints',
+        f'checkpoint_numpy{np.__version__[0]}.pth')
     allowed = torch.serialization.get_safe_globals()
     torch.serialization.clear_safe_globals()
     try:
@@ -270,8 +297,9 @@ def test_matplotlib_fix_for_the_dataset_browser():
     fig = plt.figure()
     try:
         needed = compat.fix_matplotlib_adjust_bbox()
-        assert needed == (inspect.signature(original).parameters[
-            'renderer'].default is inspect.Parameter.empty)
+        assert needed == (
+            inspect.signature(original).parameters['renderer'].default
+            is inspect.Parameter.empty)
         if needed:
             with pytest.raises(TypeError, match='renderer'):
                 original(fig, Bbox([[0, 0], [1, 1]]))
@@ -280,3 +308,89 @@ def test_matplotlib_fix_for_the_dataset_browser():
     finally:
         tight_bbox.adjust_bbox = original
         plt.close(fig)
+
+
+# MMEngine's methods that our subclasses replace, or that call a method we
+# replace, with the SHA-256 (first 16 hex digits) of their source in MMEngine
+# 0.10.7: a change in any of them must be read before it is trusted.
+MMENGINE_METHODS = {
+    'CheckpointHook._save_checkpoint': 'ec62a0a4f987522f',
+    'CheckpointHook._save_checkpoint_with_step': 'cdbc1b54c7c88d95',
+    'CheckpointHook.after_train_epoch': '2130891b986311c9',
+    'LogProcessor._collect_non_scalars': '52db1bfce4ec430e',
+    'LogProcessor.get_log_after_epoch': 'f63aaf9d20b624ac',
+    '_ParamScheduler._get_value': '3f0e917a541ca4d2',
+    '_ParamScheduler.step': '797e57236f99e86d',
+    'BaseInit._get_init_info': '281727d26f8c1004',
+}
+
+
+def private_overrides() -> set:
+    """``(our class.method, the MMEngine class.method it replaces)`` of
+    every method of ours named ``_x`` that replaces one of an OpenMMLab
+    base class."""
+    import glmc_mm
+    found = set()
+    for info in pkgutil.walk_packages(glmc_mm.__path__, 'glmc_mm.'):
+        module = importlib.import_module(info.name)
+        for cls in vars(module).values():
+            if not (inspect.isclass(cls) and cls.__module__ == info.name):
+                continue
+            for name in vars(cls):
+                if not name.startswith('_') or name.startswith('__') or (
+                        name == '_abc_impl'):
+                    continue
+                base = next((b for b in cls.__mro__[1:] if name in vars(b)),
+                            None)
+                openmmlab = ('mmengine', 'mmpretrain', 'mmcv')
+                if base is not None and base.__module__.startswith(openmmlab):
+                    found.add(
+                        (f'{cls.__name__}.{name}', f'{base.__name__}.{name}'))
+    return found
+
+
+def test_every_private_override_is_in_the_table_and_mmengine_is_unchanged():
+    import mmengine.hooks
+    import mmengine.model.weight_init
+    import mmengine.optim.scheduler.param_scheduler
+    import mmengine.runner
+    overrides = private_overrides()
+    assert {ours
+            for ours, _ in overrides} == {
+                'AtomicCheckpointHook._save_checkpoint',
+                'AtomicCheckpointHook._save_checkpoint_with_step',
+                'ScalarLogProcessor._collect_non_scalars',
+                'EpochEndWarmupCosineLR._get_value',
+                'TorchDefaultBiasInit._get_init_info'
+            }
+    for ours, theirs in overrides:
+        assert f'``{ours}``' in compat.__doc__ and (f'``{theirs}``'
+                                                    in compat.__doc__), ours
+        assert theirs in MMENGINE_METHODS, theirs
+    classes = {
+        'CheckpointHook': mmengine.hooks.CheckpointHook,
+        'LogProcessor': mmengine.runner.LogProcessor,
+        '_ParamScheduler':
+        mmengine.optim.scheduler.param_scheduler._ParamScheduler,
+        'BaseInit': mmengine.model.weight_init.BaseInit,
+    }
+    changed = []
+    for qualified, digest in MMENGINE_METHODS.items():
+        owner, name = qualified.split('.')
+        source = inspect.getsource(getattr(classes[owner], name))
+        if hashlib.sha256(source.encode()).hexdigest()[:16] != digest:
+            changed.append(qualified)
+    assert changed == [], (
+        f'MMEngine changed {changed}: re-read them against the overrides '
+        'in the table of glmc_mm/compat.py, then update their digests')
+
+
+def test_import_without_mmcv_says_which_extra_to_install():
+    # the interpreter cannot import mmcv, as where it is not installed
+    result = run_tool([
+        sys.executable, '-c',
+        "import sys; sys.modules['mmcv'] = None; import glmc_mm"
+    ])
+    assert result.returncode == 1
+    assert ('ImportError: glmc_mm needs mmcv 2.x below 2.4, and none is '
+            'installed: pip install "glmc_mm[lite]"') in result.stderr

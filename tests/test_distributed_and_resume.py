@@ -6,7 +6,6 @@ import time
 
 import pytest
 import torch
-
 from stream_recorder import read_records
 from tiny_run import (GLMC_CONFIG, make_tiny_cifar, run_tool, start_tool,
                       write_config)
@@ -27,8 +26,8 @@ test_evaluator = val_evaluator
 
 
 def recorded_config(path, data_root, delay=0., out_file='/dev/null'):
-    text = RECORDED.replace('{delay}', str(delay)).replace(
-        '{out_file!r}', repr(out_file))
+    text = RECORDED.replace('{delay}',
+                            str(delay)).replace('{out_file!r}', repr(out_file))
     return write_config(str(path), data_root, text)
 
 
@@ -44,11 +43,14 @@ def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
     assert not torch.cuda.is_available()
     root, md5 = data
     gathered = tmp_path / 'gathered.json'
-    config = recorded_config(tmp_path / 'glmc.py', str(root),
-                             out_file=str(gathered))
+    config = recorded_config(
+        tmp_path / 'glmc.py', str(root), out_file=str(gathered))
     work = tmp_path / 'work'
-    result = run_tool(['bash', 'tools/dist_train.sh', config, '2',
-                       '--work-dir', str(work)], md5, check=True)
+    result = run_tool(
+        ['bash', 'tools/dist_train.sh', config, '2', '--work-dir',
+         str(work)],
+        md5,
+        check=True)
     assert 'Distributed training: True' in result.stdout
     assert 'Epoch(train) [2][5/5]' in result.stdout
     assert (work / 'epoch_2.pth').exists()
@@ -72,15 +74,21 @@ def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
     root, md5 = data
     config = recorded_config(tmp_path / 'glmc.py', str(root))
     straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    options = ['--cfg-options', 'train_cfg.max_epochs=3',
-               'param_scheduler.T_max=3']
-    run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-              str(straight), *options], md5, check=True)
+    options = [
+        '--cfg-options', 'train_cfg.max_epochs=3', 'param_scheduler.T_max=3'
+    ]
+    run_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(straight), *options
+    ],
+             md5,
+             check=True)
 
     # a pause of 0.3 s per iteration, in the run to kill only
-    proc = start_tool([sys.executable, 'tools/train.py', config,
-                       '--work-dir', str(killed), *options,
-                       'custom_hooks.2.delay=0.3'], md5)
+    proc = start_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(killed), *options, 'custom_hooks.2.delay=0.3'
+    ], md5)
     records = killed / 'streams_rank0.jsonl'
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -94,15 +102,20 @@ def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
     assert len(read_records(records)) == 2  # subset + epoch 1: 2 unfinished
     assert not (killed / 'epoch_2.pth').exists()
 
-    result = run_tool([sys.executable, 'tools/train.py', config,
-                       '--work-dir', str(killed), '--resume', *options], md5,
+    result = run_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(killed), '--resume', *options
+    ],
+                      md5,
                       check=True)
     assert 'resumed epoch: 1' in result.stdout
 
     def split(path):
         records = read_records(path)
-        return ([r for r in records if 'subset' in r],
-                {r['epoch']: r for r in records if 'epoch' in r})
+        return ([r for r in records if 'subset' in r], {
+            r['epoch']: r
+            for r in records if 'epoch' in r
+        })
 
     subsets, uninterrupted = split(straight / 'streams_rank0.jsonl')
     resumed_subsets, resumed = split(records)

@@ -10,7 +10,6 @@ import sys
 import mmengine
 import pytest
 from mmengine.runner import Runner
-
 from tiny_run import Context, run_tool, tiny_fmnist_cfg
 
 # no class of the tiny subset has more than 100 images: no many-shot group
@@ -27,8 +26,10 @@ def test_log_line_holds_scalars_and_csv_holds_per_class(fmnist, tmp_path):
     for key in SCALARS:
         assert f'{key}: {metrics[key]:.4f}' in line
     assert 'per_class' not in line and line.count('[') == 1  # [2/2]
-    saved = json.loads(open(glob.glob(
-        osp.join(runner.log_dir, f'{runner.timestamp}.json'))[0]).readline())
+    saved = json.loads(
+        open(
+            glob.glob(osp.join(runner.log_dir,
+                               f'{runner.timestamp}.json'))[0]).readline())
     assert saved['lt/per_class'] == metrics['lt/per_class']
     assert len(saved['lt/per_class']) == 10
     with open(osp.join(runner.log_dir, 'per_class_accuracy_test.csv')) as f:
@@ -37,8 +38,8 @@ def test_log_line_holds_scalars_and_csv_holds_per_class(fmnist, tmp_path):
     counts = [int(24 * 4**(-i / 9)) for i in range(10)]
     assert [int(r['train_images']) for r in rows] == counts
     assert [r['name'] for r in rows][:2] == ['T-shirt/top', 'Trouser']
-    assert [float(r['accuracy']) for r in rows] == pytest.approx(
-        metrics['lt/per_class'])
+    assert [float(r['accuracy'])
+            for r in rows] == pytest.approx(metrics['lt/per_class'])
 
 
 def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
@@ -49,11 +50,16 @@ def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
     config = str(tmp_path / 'ce.py')
     cfg.dump(config)
     checkpoint = str(tmp_path / 'work' / 'epoch_1.pth')
-    for extra, out in ((['--out-item', 'metrics', '--tta'], 'metrics.pkl'),
-                       ([], 'predictions.pkl')):
-        run_tool([sys.executable, 'tools/test.py', config, checkpoint,
-                  '--work-dir', str(tmp_path / 'test'), '--out',
-                  str(tmp_path / out), *extra], check=True)
+    for extra, out in ((['--out-item', 'metrics',
+                         '--tta'], 'metrics.pkl'), ([], 'predictions.pkl')):
+        result = run_tool([
+            sys.executable, 'tools/test.py', config, checkpoint, '--work-dir',
+            str(tmp_path / 'test'), '--out',
+            str(tmp_path / out), *extra
+        ],
+                          check=True)
+        # the checkpoint's counts reach the model inside the TTA model too
+        assert 'no recorded training class counts' not in result.stdout
     metrics = mmengine.load(str(tmp_path / 'metrics.pkl'))
     assert set(metrics) == {*SCALARS, 'lt/per_class'}
     predictions = mmengine.load(str(tmp_path / 'predictions.pkl'))
@@ -61,11 +67,12 @@ def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
     assert {int(p['pred_label']) for p in predictions} <= set(range(10))
     # MMPretrain's eval_metric.py on them, with the training counts given
     counts = [int(24 * 4**(-i / 9)) for i in range(10)]
-    result = run_tool(
-        [sys.executable, 'tools/analysis_tools/eval_metric.py',
-         str(tmp_path / 'predictions.pkl'), '--metric',
-         'type=LongTailAccuracy', f'class_counts={counts}'.replace(' ', '')],
-        check=True)
+    result = run_tool([
+        sys.executable, 'tools/analysis_tools/eval_metric.py',
+        str(tmp_path / 'predictions.pkl'), '--metric', 'type=LongTailAccuracy',
+        f'class_counts={counts}'.replace(' ', '')
+    ],
+                      check=True)
     hits = [int(p['pred_label']) == int(p['gt_label']) for p in predictions]
     top1 = float(re.search(r"'lt/top1': ([\d.]+)", result.stdout)[1])
     assert top1 == pytest.approx(100 * sum(hits) / len(hits))

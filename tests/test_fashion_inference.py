@@ -8,17 +8,17 @@ import torch
 from mmengine.analysis import FlopAnalyzer
 from mmengine.config import Config
 from mmpretrain.apis import ImageClassificationInferencer, get_model
+from tiny_run import REPO, run_tool
 
 from glmc_mm.utils.model_complexity import model_complexity
-from tiny_run import REPO, run_tool
 
 CONFIG = osp.join(REPO, 'configs', 'glmc',
                   'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
 
 
 def test_infers_from_colour_png_and_jpeg_files(tmp_path):
-    image = np.random.default_rng(0).integers(0, 256, (28, 28, 3),
-                                              dtype=np.uint8)
+    image = np.random.default_rng(0).integers(
+        0, 256, (28, 28, 3), dtype=np.uint8)
     inferencer = ImageClassificationInferencer(CONFIG)
     for name in ('shirt.png', 'shirt.jpg'):
         path = str(tmp_path / name)
@@ -42,8 +42,11 @@ def test_flops_are_counted_on_one_grey_channel():
 
 
 def test_get_flops_tool_prints_the_grey_input():
-    result = run_tool([sys.executable, 'tools/analysis_tools/get_flops.py',
-                       CONFIG, '--shape', '28'], check=True)
+    result = run_tool([
+        sys.executable, 'tools/analysis_tools/get_flops.py', CONFIG, '--shape',
+        '28'
+    ],
+                      check=True)
     assert 'Input shape: (1, 28, 28)' in result.stdout
 
 

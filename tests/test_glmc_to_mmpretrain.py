@@ -1,5 +1,5 @@
-"""``tools/model_converters/glmc_to_mmpretrain.py`` against networks written here:
-the authors' CIFAR ResNet-32 restated in plain torch, and torchvision's
+"""``tools/model_converters/glmc_to_mmpretrain.py`` against networks written
+here: the authors' CIFAR ResNet-32 restated in plain torch, and torchvision's
 ResNeXt-50 / ResNet-50 for the layout of their ``Resnet_LT``."""
 import hashlib
 import os.path as osp
@@ -13,7 +13,6 @@ import torchvision
 from mmengine.config import Config
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS
-
 from tiny_run import REPO, load_tool, run_tool
 
 TOOL = osp.join('tools', 'model_converters', 'glmc_to_mmpretrain.py')
@@ -24,8 +23,13 @@ WIDTH, BLOCKS = 64, 5  # the authors' resnet32: nf=64, [5, 5, 5]
 
 def convert(src, dst, config, *options, check=False):
     """Run the tool as a user does (``check``: assert that it succeeds)."""
-    return run_tool([sys.executable, TOOL, str(src), str(dst), '--config',
-                     str(config), *options], check=check)
+    return run_tool([
+        sys.executable, TOOL,
+        str(src),
+        str(dst), '--config',
+        str(config), *options
+    ],
+                    check=check)
 
 
 @pytest.fixture(scope='module')
@@ -36,7 +40,8 @@ def tool():
 def convert_here(tool, src, dst, config, *options):
     """``tool.main`` in this process."""
     tool.main([
-        str(src), str(dst), '--config',
+        str(src),
+        str(dst), '--config',
         osp.join(REPO, str(config)), *options
     ])
 
@@ -72,8 +77,8 @@ def authors_cifar_state(seed=0):
     def bn(name, c):
         tensors = [torch.empty(c) for _ in range(4)]
         randomise_bn(*tensors, gen)
-        for suffix, tensor in zip(
-                ('weight', 'bias', 'running_mean', 'running_var'), tensors):
+        suffixes = ('weight', 'bias', 'running_mean', 'running_var')
+        for suffix, tensor in zip(suffixes, tensors):
             state[f'{name}.{suffix}'] = tensor
         state[f'{name}.num_batches_tracked'] = torch.tensor(1234)
 
@@ -106,10 +111,14 @@ def authors_cifar_forward(state, x):
     """``ResNet_modify.forward(x, train=False)`` on a state dict."""
 
     def bn(t, name):
-        return F.batch_norm(t, state[f'{name}.running_mean'],
-                            state[f'{name}.running_var'],
-                            state[f'{name}.weight'], state[f'{name}.bias'],
-                            training=False, eps=1e-5)
+        return F.batch_norm(
+            t,
+            state[f'{name}.running_mean'],
+            state[f'{name}.running_var'],
+            state[f'{name}.weight'],
+            state[f'{name}.bias'],
+            training=False,
+            eps=1e-5)
 
     out = F.relu(bn(F.conv2d(x, state['conv1.weight'], padding=1), 'bn1'))
     for stage in range(3):
@@ -118,10 +127,13 @@ def authors_cifar_forward(state, x):
             weight = state[f'{block}.conv1.weight']
             planes = weight.shape[0]
             stride = 2 if stage > 0 and index == 0 else 1
-            y = F.relu(bn(F.conv2d(out, weight, stride=stride, padding=1),
-                          f'{block}.bn1'))
-            y = bn(F.conv2d(y, state[f'{block}.conv2.weight'], padding=1),
-                   f'{block}.bn2')
+            y = F.relu(
+                bn(
+                    F.conv2d(out, weight, stride=stride, padding=1),
+                    f'{block}.bn1'))
+            y = bn(
+                F.conv2d(y, state[f'{block}.conv2.weight'], padding=1),
+                f'{block}.bn2')
             if stride != 1 or out.shape[1] != planes:  # option A
                 shortcut = F.pad(out[:, :, ::2, ::2],
                                  (0, 0, 0, 0, planes // 4, planes // 4))
@@ -136,8 +148,10 @@ def save_authors_checkpoint(state, path):
     """Save as the authors' ``Trainer`` does under ``DataParallel``."""
     torch.save(
         {
-            'state_dict': {f'module.{k}': v
-                           for k, v in state.items()},
+            'state_dict': {
+                f'module.{k}': v
+                for k, v in state.items()
+            },
             'epoch': 200,
             'best_acc1': torch.tensor(88.5),
         }, path)
@@ -173,7 +187,8 @@ def test_cifar_resnet32_logits_match_the_authors_forward(
     checkpoint = torch.load(dst, map_location='cpu', weights_only=True)
     assert set(checkpoint) == {'state_dict', 'meta'}
     assert checkpoint['meta'] == {
-        'epoch': 200, 'best_acc1': 88.5,
+        'epoch': 200,
+        'best_acc1': 88.5,
         'converted_from': 'ckpt.best.pth.tar'
     }
     assert type(checkpoint['meta']['best_acc1']) is float
@@ -183,7 +198,8 @@ def test_cifar_resnet32_logits_match_the_authors_forward(
     assert converted['train_class_counts'].tolist() == [0] * 10
     for key, value in state.items():
         ours = {
-            'fc': 'head.fc', 'fc_cb': 'head.fc_cb',
+            'fc': 'head.fc',
+            'fc_cb': 'head.fc_cb',
             'projection_head': 'head.projector',
             'contrast_head': 'head.predictor'
         }.get(key.split('.')[0])
@@ -194,8 +210,8 @@ def test_cifar_resnet32_logits_match_the_authors_forward(
     model = build_model(CIFAR_CONFIG)
     # The preprocessor's mean / std / label weights are non-persistent:
     # the checkpoint needs none of them, the config provides them.
-    assert {'data_preprocessor.mean', 'data_preprocessor.std'} <= set(
-        dict(model.named_buffers()))
+    assert {'data_preprocessor.mean',
+            'data_preprocessor.std'} <= set(dict(model.named_buffers()))
     assert not [k for k in model.state_dict() if 'data_preprocessor' in k]
     load_checkpoint(model, str(dst), map_location='cpu', strict=True)
 
@@ -212,14 +228,20 @@ def test_cifar_resnet32_logits_match_the_authors_forward(
 
 # arch: (our backbone, the layout reported, run the tool as a subprocess)
 TORCHVISION_CASES = {
-    'resnext50_32x4d': (
-        dict(type='ResNeXt', depth=50, num_stages=4, out_indices=(3, ),
-             groups=32, width_per_group=4, style='pytorch'),
-        'torchvision ResNeXt-50 32x4d', True),
-    'resnet50': (
-        dict(type='ResNet', depth=50, num_stages=4, out_indices=(3, ),
-             style='pytorch'),
-        'torchvision ResNet-50', False),
+    'resnext50_32x4d': (dict(
+        type='ResNeXt',
+        depth=50,
+        num_stages=4,
+        out_indices=(3, ),
+        groups=32,
+        width_per_group=4,
+        style='pytorch'), 'torchvision ResNeXt-50 32x4d', True),
+    'resnet50': (dict(
+        type='ResNet',
+        depth=50,
+        num_stages=4,
+        out_indices=(3, ),
+        style='pytorch'), 'torchvision ResNet-50', False),
 }
 
 
@@ -229,14 +251,21 @@ def test_torchvision_layout_logits_match(arch, tool, tmp_path, capsys):
     classes = 7
     config = tmp_path / f'glmc_{arch}.py'
     config.write_text('model = ' + repr(
-        dict(type='GLMCClassifier', backbone=backbone,
-             neck=dict(type='GlobalAveragePooling'),
-             head=dict(type='GLMCHead', num_classes=classes,
-                       in_channels=2048, proj_channels=256),
-             data_preprocessor=dict(
-                 type='GLMCDataPreprocessor', num_classes=classes,
-                 mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
-                 to_rgb=True))) + '\n')
+        dict(
+            type='GLMCClassifier',
+            backbone=backbone,
+            neck=dict(type='GlobalAveragePooling'),
+            head=dict(
+                type='GLMCHead',
+                num_classes=classes,
+                in_channels=2048,
+                proj_channels=256),
+            data_preprocessor=dict(
+                type='GLMCDataPreprocessor',
+                num_classes=classes,
+                mean=[123.675, 116.28, 103.53],
+                std=[58.395, 57.12, 57.375],
+                to_rgb=True))) + '\n')
 
     gen = torch.Generator().manual_seed(2)
     net = getattr(torchvision.models, arch)(num_classes=classes)
@@ -259,8 +288,8 @@ def test_torchvision_layout_logits_match(arch, tool, tmp_path, capsys):
     # The authors' Resnet_LT: fc (torchvision's), then their added heads.
     state = dict(net.state_dict())
     state.update({f'fc_cb.{k}': v for k, v in fc_cb.state_dict().items()})
-    for name, shape in (('contrast_head.0', (256, 256)),
-                        ('projection_head.0', (256, 2048))):
+    for name, shape in (('contrast_head.0', (256, 256)), ('projection_head.0',
+                                                          (256, 2048))):
         state[f'{name}.weight'] = torch.randn(*shape, generator=gen)
         state[f'{name}.bias'] = torch.randn(shape[0], generator=gen)
     src, dst = tmp_path / 'authors.pth.tar', tmp_path / 'converted.pth'
@@ -336,15 +365,15 @@ class Payload:
 def test_unsafe_or_foreign_source_is_refused(tool, tmp_path):
     dst = tmp_path / 'converted.pth'
     unsafe = tmp_path / 'unsafe.pth.tar'
-    torch.save({'state_dict': {}, 'epoch': 1, 'best_acc1': Payload()},
-               unsafe)
+    torch.save({'state_dict': {}, 'epoch': 1, 'best_acc1': Payload()}, unsafe)
     with pytest.raises(SystemExit, match='Refused to load checkpoint'):
         convert_here(tool, unsafe, dst, CIFAR_CONFIG)
 
     foreign = tmp_path / 'foreign.pth'
     torch.save({'state_dict': {}, 'meta': {}}, foreign)
-    with pytest.raises(SystemExit,
-                       match=r"not a checkpoint of the GLMC authors' code.*"
-                       r"found \['meta', 'state_dict'\]"):
+    with pytest.raises(
+            SystemExit,
+            match=r"not a checkpoint of the GLMC authors' code.*"
+            r"found \['meta', 'state_dict'\]"):
         convert_here(tool, foreign, dst, CIFAR_CONFIG)
     assert not dst.exists()

@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 import torch
-
-from glmc_mm.utils import latest_test_metrics
 from tiny_run import GLMC_CONFIG, make_tiny_cifar, run_tool, write_config
+
+from glmc_mm.benchmark import latest_test_metrics
 
 MAX_NORM_CONFIG = GLMC_CONFIG + """
 custom_hooks = [
@@ -29,8 +29,12 @@ def data(tmp_path_factory):
 
 def train(data, config, work_dir, *extra):
     root, md5 = data
-    result = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                       str(work_dir), *extra], md5, check=True)
+    result = run_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(work_dir), *extra
+    ],
+                      md5,
+                      check=True)
     return result.stdout
 
 
@@ -60,39 +64,61 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
     checkpoint = tmp_path / 'work' / 'epoch_2.pth'
     state = torch.load(checkpoint, weights_only=True)
     assert state['state_dict']['train_class_counts'].tolist() == [
-        40, 30, 23, 18, 14, 11, 8, 6, 5, 4]
+        40, 30, 23, 18, 14, 11, 8, 6, 5, 4
+    ]
     # The training data is gone: the counts come from the checkpoint.
-    result = run_tool([sys.executable, 'tools/test.py', config,
-                       str(checkpoint), '--work-dir', str(tmp_path / 'test'),
-                       '--cfg-options',
-                       f'train_dataloader.dataset.data_root={tmp_path}/gone'],
-                      md5, check=True)
+    result = run_tool([
+        sys.executable, 'tools/test.py', config,
+        str(checkpoint), '--work-dir',
+        str(tmp_path / 'test'), '--cfg-options',
+        f'train_dataloader.dataset.data_root={tmp_path}/gone'
+    ],
+                      md5,
+                      check=True)
     assert 'no recorded training class counts' not in result.stdout
     # LongTailAccuracy, authors' convention: classes 0-9 keep 40 ... 4
     # images, 0-2 medium-shot (21..100), 3-9 few-shot (<= 20).
     metrics = latest_test_metrics(str(tmp_path / 'test'))
-    assert {k for k in metrics if k.startswith('lt/')} == {
-        'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few',
-        'lt/per_class'}
+    assert {k
+            for k in metrics if k.startswith('lt/')} == {
+                'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few',
+                'lt/per_class'
+            }
     per_class, medium = metrics['lt/per_class'], metrics['lt/medium']
     assert medium == pytest.approx(np.mean(per_class[:3]), abs=1e-3)
 
 
-def test_checkpoint_without_counts_falls_back_to_the_training_set(
-        data, tmp_path):
+def test_counts_not_recorded_fall_back_to_the_training_set(data, tmp_path):
+    """A checkpoint whose counts buffer holds zeros, as the converter of the
+    authors' checkpoints writes it, is tested with the training set's
+    counts; one without the buffer is refused by StrictLoadHook."""
     root, md5 = data
     config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
     train(data, config, tmp_path / 'work')  # 2 epochs: GLMC's minimum
     state = torch.load(tmp_path / 'work' / 'epoch_2.pth', weights_only=True)
-    del state['state_dict']['train_class_counts']  # as saved before
-    torch.save(state, tmp_path / 'old.pth')
-    result = run_tool([sys.executable, 'tools/test.py', config,
-                       str(tmp_path / 'old.pth'), '--work-dir',
-                       str(tmp_path / 'test')], md5, check=True)
-    assert ("no recorded training class counts (a checkpoint saved before "
-            "glmc_mm recorded them in the model): counting the config's "
-            'training set instead') in result.stdout
+    state['state_dict']['train_class_counts'].zero_()  # as converted
+    torch.save(state, tmp_path / 'converted.pth')
+    result = run_tool([
+        sys.executable, 'tools/test.py', config,
+        str(tmp_path / 'converted.pth'), '--work-dir',
+        str(tmp_path / 'test')
+    ],
+                      md5,
+                      check=True)
+    assert ("no recorded training class counts (a checkpoint converted from "
+            "the authors' code): counting the config's training set "
+            'instead') in result.stdout
     assert 'lt/few' in latest_test_metrics(str(tmp_path / 'test'))
+    del state['state_dict']['train_class_counts']
+    torch.save(state, tmp_path / 'no_buffer.pth')
+    result = run_tool([
+        sys.executable, 'tools/test.py', config,
+        str(tmp_path / 'no_buffer.pth'), '--work-dir',
+        str(tmp_path / 'test2')
+    ], md5)
+    assert result.returncode != 0
+    assert ('does not fit the model of this config: 1 missing keys: '
+            'train_class_counts') in result.stdout + result.stderr
 
 
 def test_alpha_over_five_epochs_and_after_a_resume(data, tmp_path):
@@ -109,13 +135,16 @@ def test_alpha_over_five_epochs_and_after_a_resume(data, tmp_path):
     assert 'resumed epoch: 3' in resumed
     assert per_epoch(resumed, 'alpha') == {4: 0.64, 5: 0.36}
     uninterrupted = per_epoch(log, 'lr')
-    assert per_epoch(resumed, 'lr') == {4: uninterrupted[4], 5: uninterrupted[5]}
+    assert per_epoch(resumed, 'lr') == {
+        4: uninterrupted[4],
+        5: uninterrupted[5]
+    }
 
 
 def test_max_norm_threshold_is_kept_across_a_resume(data, tmp_path):
     root, _ = data
-    config = write_config(str(tmp_path / 'maxnorm.py'), str(root),
-                          MAX_NORM_CONFIG)
+    config = write_config(
+        str(tmp_path / 'maxnorm.py'), str(root), MAX_NORM_CONFIG)
     train(data, config, tmp_path / 'work')
     train(data, config, tmp_path / 'work', '--resume', '--cfg-options',
           'train_cfg.max_epochs=3', 'param_scheduler.T_max=3')
@@ -135,9 +164,10 @@ def test_max_norm_threshold_is_kept_across_a_resume(data, tmp_path):
 def test_wrong_num_classes_fails_before_training_naming_both(data, tmp_path):
     root, md5 = data
     config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
-    result = run_tool([sys.executable, 'tools/train.py', config, '--work-dir',
-                       str(tmp_path / 'work'), '--cfg-options',
-                       'model.head.num_classes=7'], md5)
+    result = run_tool([
+        sys.executable, 'tools/train.py', config, '--work-dir',
+        str(tmp_path / 'work'), '--cfg-options', 'model.head.num_classes=7'
+    ], md5)
     assert result.returncode != 0
     assert ('model.head.num_classes=7 but the training set (CIFAR10LT) has 10 '
             'classes') in result.stderr

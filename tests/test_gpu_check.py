@@ -4,13 +4,13 @@ import subprocess
 import sys
 
 import pytest
-
 from tiny_run import run_tool
 
 SCRIPT = 'tools/benchmark/gpu_check.sh'
 
 
-def check(*args: str, timeout: int = 60,
+def check(*args: str,
+          timeout: int = 60,
           succeeds: bool = False) -> subprocess.CompletedProcess:
     return run_tool(['bash', SCRIPT, *args], timeout=timeout, check=succeeds)
 
@@ -36,20 +36,28 @@ def test_help_and_a_used_output_folder(tmp_path):
 
 
 def test_amp_without_a_gpu_is_refused_by_the_benchmark():
-    result = run_tool(
-        [sys.executable, 'tools/benchmark/benchmark_glmc.py', '--settings',
-         'cifar', '--measures', 'floor', '--amp'], timeout=120)
+    result = run_tool([
+        sys.executable, 'tools/benchmark/benchmark_glmc.py', '--settings',
+        'cifar', '--measures', 'floor', '--amp'
+    ],
+                      timeout=120)
     assert result.returncode != 0
     assert '--amp and the max-batch measure need a CUDA GPU' in \
         result.stderr
 
 
 def test_cpu_fallback_prints_the_table(tmp_path):
-    result = check('--out', str(tmp_path / 'figures'), '--python',
-                   sys.executable, timeout=600, succeeds=True)
+    result = check(
+        '--out',
+        str(tmp_path / 'figures'),
+        '--python',
+        sys.executable,
+        timeout=600,
+        succeeds=True)
     assert 'No CUDA GPU here: the CPU fallback' in result.stdout
-    rows = [line for line in result.stdout.splitlines()
-            if line.startswith('| CPU')]
+    rows = [
+        line for line in result.stdout.splitlines() if line.startswith('| CPU')
+    ]
     assert len(rows) == 1
     cells = [c.strip() for c in rows[0].strip('|').split('|')]
     assert cells[1:3] == ['cifar', 'defaults']

@@ -9,7 +9,7 @@ import pytest
 from mmengine.logging import MMLogger
 from mmpretrain.registry import DATASETS
 
-from glmc_mm.testing import write_idx
+from glmc_mm.benchmark import write_idx
 from glmc_mm.datasets import (CIFAR10LT, CIFAR100LT, FashionMNISTIDX,
                               ImageNetLT, INaturalist2018, LongTailDataset,
                               get_class_counts, long_tail_class_sizes)
@@ -23,7 +23,10 @@ TOTALS = {
     ('cifar100', 50): 12608,
     ('cifar100', 10): 19573,
 }
-CLASSES = {'cifar10': (CIFAR10LT, 5000, 10), 'cifar100': (CIFAR100LT, 500, 100)}
+CLASSES = {
+    'cifar10': (CIFAR10LT, 5000, 10),
+    'cifar100': (CIFAR100LT, 500, 100)
+}
 
 
 def image_digests(dataset) -> list:
@@ -36,8 +39,8 @@ def image_digests(dataset) -> list:
 @pytest.mark.parametrize('kind,imbalance_factor', sorted(TOTALS))
 def test_cifar_lt_exact_counts(cifar_files, kind, imbalance_factor):
     cls, n_max, num_classes = CLASSES[kind]
-    dataset = cls(data_root=cifar_files[kind],
-                  imbalance_factor=imbalance_factor)
+    dataset = cls(
+        data_root=cifar_files[kind], imbalance_factor=imbalance_factor)
     expected = [
         int(n_max * (1 / imbalance_factor)**(i / (num_classes - 1)))
         for i in range(num_classes)
@@ -74,8 +77,8 @@ def test_subset_depends_on_seed_only(cifar_files):
 
 
 def test_test_split_stays_balanced_and_complete(cifar_files):
-    dataset = CIFAR10LT(data_root=cifar_files['cifar10'], split='test',
-                        imbalance_factor=100)
+    dataset = CIFAR10LT(
+        data_root=cifar_files['cifar10'], split='test', imbalance_factor=100)
     assert len(dataset) == 10000
     assert np.bincount(dataset.get_gt_labels()).tolist() == [1000] * 10
     assert 'class_counts' not in dataset.metainfo
@@ -98,8 +101,10 @@ def test_counts_are_logged_once_at_build(cifar_files):
     logger.addHandler(recorder)
     try:
         DATASETS.build(
-            dict(type='CIFAR10LT', data_root=cifar_files['cifar10'],
-                 imbalance_factor=50))
+            dict(
+                type='CIFAR10LT',
+                data_root=cifar_files['cifar10'],
+                imbalance_factor=50))
     finally:
         logger.removeHandler(recorder)
     lines = [m for m in recorder.messages if 'class_counts=' in m]
@@ -128,20 +133,28 @@ def test_fashion_mnist_idx_reads_both_splits(fashion_root):
 
 def test_long_tail_wrapper_with_cap(fashion_root):
     dataset = DATASETS.build(
-        dict(type='LongTailDataset', imbalance_factor=10, max_per_class=200,
-             seed=5, dataset=dict(type='FashionMNISTIDX',
-                                  data_root=fashion_root)))
+        dict(
+            type='LongTailDataset',
+            imbalance_factor=10,
+            max_per_class=200,
+            seed=5,
+            dataset=dict(type='FashionMNISTIDX', data_root=fashion_root)))
     expected = [int(200 * 0.1**(i / 9)) for i in range(10)]
     assert expected[0] == 200 and expected[-1] == 20
     assert list(dataset.metainfo['class_counts']) == expected
     assert np.bincount(dataset.get_gt_labels()).tolist() == expected
     assert len(dataset) == sum(expected)
-    labels = [int(dataset[i]['data_samples'].gt_label)
-              if 'data_samples' in dataset[i] else dataset[i]['gt_label']
-              for i in range(0, len(dataset), 97)]
+    labels = [
+        int(dataset[i]['data_samples'].gt_label)
+        if 'data_samples' in dataset[i] else dataset[i]['gt_label']
+        for i in range(0, len(dataset), 97)
+    ]
     assert labels == dataset.get_gt_labels()[::97].tolist()
-    again = LongTailDataset(dict(type='FashionMNISTIDX', data_root=fashion_root),
-                            imbalance_factor=10, max_per_class=200, seed=5)
+    again = LongTailDataset(
+        dict(type='FashionMNISTIDX', data_root=fashion_root),
+        imbalance_factor=10,
+        max_per_class=200,
+        seed=5)
     assert image_digests(again) == image_digests(dataset)
 
 
@@ -151,12 +164,16 @@ def test_long_tail_wrapper_on_image_folder(tmp_path):
     for c, n in enumerate((12, 12, 12)):
         os.makedirs(tmp_path / f'class_{c}')
         for k in range(n):
-            cv2.imwrite(str(tmp_path / f'class_{c}' / f'{k}.png'),
-                        rng.integers(0, 256, (8, 8, 3), dtype=np.uint8))
+            cv2.imwrite(
+                str(tmp_path / f'class_{c}' / f'{k}.png'),
+                rng.integers(0, 256, (8, 8, 3), dtype=np.uint8))
     dataset = LongTailDataset(
-        dict(type='CustomDataset', data_root=str(tmp_path),
-             pipeline=[dict(type='LoadImageFromFile'),
-                       dict(type='PackInputs')]), imbalance_factor=4)
+        dict(
+            type='CustomDataset',
+            data_root=str(tmp_path),
+            pipeline=[dict(type='LoadImageFromFile'),
+                      dict(type='PackInputs')]),
+        imbalance_factor=4)
     assert list(dataset.metainfo['class_counts']) == [12, 6, 3]
     assert dataset.CLASSES == ('class_0', 'class_1', 'class_2')
     assert dataset[len(dataset) - 1]['inputs'].shape == (3, 8, 8)
@@ -168,11 +185,15 @@ def write_list(path, lines):
 
 
 def test_imagenet_lt_list_gives_class_counts(tmp_path):
-    lines = [f'train/n{c:04d}/{k}.JPEG {c}' for c in range(1000)
-             for k in range(1000 - c if c < 3 else 1)]
+    lines = [
+        f'train/n{c:04d}/{k}.JPEG {c}' for c in range(1000)
+        for k in range(1000 - c if c < 3 else 1)
+    ]
     write_list(tmp_path / 'ImageNet_LT_train.txt', lines)
-    dataset = ImageNetLT(data_root=str(tmp_path),  # no image files
-                         ann_file='ImageNet_LT_train.txt', check_files=False)
+    dataset = ImageNetLT(
+        data_root=str(tmp_path),  # no image files
+        ann_file='ImageNet_LT_train.txt',
+        check_files=False)
     counts = get_class_counts(dataset)
     assert counts[:4].tolist() == [1000, 999, 998, 1]
     assert counts.sum() == len(dataset) == 2997 + 997
@@ -182,8 +203,8 @@ def test_imagenet_lt_list_gives_class_counts(tmp_path):
 
 def test_inaturalist_list_accepts_8142_classes(tmp_path):
     write_list(tmp_path / 'train.txt', ['a/0.jpg 0', 'b/1.jpg 8141'])
-    dataset = INaturalist2018(data_root=str(tmp_path), ann_file='train.txt',
-                              check_files=False)
+    dataset = INaturalist2018(
+        data_root=str(tmp_path), ann_file='train.txt', check_files=False)
     counts = get_class_counts(dataset)
     assert len(counts) == 8142 and counts[0] == counts[8141] == 1
 
@@ -196,8 +217,11 @@ def test_inaturalist_list_accepts_8142_classes(tmp_path):
 ])
 def test_malformed_list_names_the_line(tmp_path, bad_line, message):
     write_list(tmp_path / 'list.txt', ['a.jpg 0', 'b.jpg 1', bad_line])
-    with pytest.raises(ValueError, match=message.replace('[', r'\[')
-                       .replace(')', r'\)').replace('"', '.')):
+    with pytest.raises(
+            ValueError,
+            match=message.replace('[', r'\[').replace(')',
+                                                      r'\)').replace('"',
+                                                                     '.')):
         ImageNetLT(data_root=str(tmp_path), ann_file='list.txt')
 
 
@@ -209,17 +233,21 @@ def test_imbalance_factor_below_one_is_refused(value):
 
 def test_factor_that_empties_a_class_names_it(cifar_files):
     # 500 * 600 ** (-96 / 99) = 1.01 but 500 * 600 ** (-97 / 99) = 0.95
-    with pytest.raises(ValueError, match=r"imbalance_factor=600 leaves class "
-                       r"97 \('wolf'\) with 0 images \(n_max=500\)"):
+    with pytest.raises(
+            ValueError,
+            match=r"imbalance_factor=600 leaves class "
+            r"97 \('wolf'\) with 0 images \(n_max=500\)"):
         CIFAR100LT(data_root=cifar_files['cifar100'], imbalance_factor=600)
 
 
 def test_factor_equal_to_n_max_names_a_factor_that_works():
     # 49 * (1 / 49) is 0.9999999999999999: the float formula empties the tail
     assert long_tail_class_sizes(49, 10, 48)[-1] == 1
-    with pytest.raises(ValueError, match=r'imbalance_factor=49 leaves class 9 '
-                       r'with 0 images \(n_max=49\); the largest integer '
-                       r'factor that keeps every class is 48$'):
+    with pytest.raises(
+            ValueError,
+            match=r'imbalance_factor=49 leaves class 9 '
+            r'with 0 images \(n_max=49\); the largest integer '
+            r'factor that keeps every class is 48$'):
         long_tail_class_sizes(49, 10, 49)
 
 
@@ -245,9 +273,12 @@ def test_named_largest_factor_keeps_every_class(max_per_class, num_classes):
 
 
 def test_missing_data_root_is_named(tmp_path):
-    with pytest.raises(RuntimeError, match=f'Cannot find CIFAR10LT dataset in '
-                       f'{tmp_path}'):
+    with pytest.raises(
+            RuntimeError, match=f'Cannot find CIFAR10LT dataset in '
+            f'{tmp_path}'):
         CIFAR10LT(data_root=str(tmp_path), download=False)
-    with pytest.raises(FileNotFoundError, match=f"data_root='{tmp_path}' has "
-                       'neither train-images-idx3-ubyte.gz'):
+    with pytest.raises(
+            FileNotFoundError,
+            match=f"data_root='{tmp_path}' has "
+            'neither train-images-idx3-ubyte.gz'):
         FashionMNISTIDX(data_root=str(tmp_path))

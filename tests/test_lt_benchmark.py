@@ -10,7 +10,6 @@ import time
 
 import numpy as np
 import pytest
-
 from stream_recorder import read_records
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
                       load_tool, make_tiny_cifar, run_tool, start_tool,
@@ -31,8 +30,8 @@ custom_hooks = [*_base_.custom_hooks,
 
 
 def recorded(tmp_path, name, template, base):
-    path = write_config(str(tmp_path / f'{name}.py'), str(tmp_path),
-                        template, base)
+    path = write_config(
+        str(tmp_path / f'{name}.py'), str(tmp_path), template, base)
     with open(path, 'a') as f:
         f.write(RECORDED)
     return path
@@ -41,18 +40,21 @@ def recorded(tmp_path, name, template, base):
 def benchmark(md5, work_dir, methods, seeds):
     result = run_tool([
         sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
-        *methods, '--seeds', *map(str, seeds), '--epochs', '1',
-        '--work-dir', str(work_dir)
-    ], md5, timeout=900, check=True)
+        *methods, '--seeds', *map(str, seeds), '--epochs', '1', '--work-dir',
+        str(work_dir)
+    ],
+                      md5,
+                      timeout=900,
+                      check=True)
     return result.stdout
 
 
 def test_two_methods_two_seeds_resumed_halfway(tmp_path):
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
-    ce = write_config(str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG,
-                      CE_BASE)
-    crt = write_config(str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG,
-                       CRT_BASE)
+    ce = write_config(
+        str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG, CE_BASE)
+    crt = write_config(
+        str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG, CRT_BASE)
     # cRT listed first: the tool still trains CE before it
     methods = [f'cRT={crt}@CE', f'CE={ce}']
     work = tmp_path / 'bench'
@@ -71,20 +73,24 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
     for name in ('CE', 'cRT'):
         top1 = []
         for seed in (0, 1):
-            tests = list((work / f'{name}_e1_s{seed}' / 'test').glob(
-                '*/*.json'))
+            tests = list(
+                (work / f'{name}_e1_s{seed}' / 'test').glob('*/*.json'))
             record = json.loads(tests[0].read_text().splitlines()[-1])
             top1.append(record['lt/top1'])
         # each epoch's checkpoint once (the tiny cRT config trains 2)
-        assert sorted(p.name for p in (work / f'{name}_e1_s1').glob(
-            'epoch_*.pth')) == {'CE': ['epoch_1.pth'],
-                                'cRT': ['epoch_1.pth', 'epoch_2.pth']}[name]
-        row = [line for line in table.splitlines()
-               if line.startswith(f'| {name} |')][0]
+        assert sorted(
+            p.name for p in (work / f'{name}_e1_s1').glob('epoch_*.pth')) == {
+                'CE': ['epoch_1.pth'],
+                'cRT': ['epoch_1.pth', 'epoch_2.pth']
+            }[name]
+        row = [
+            line for line in table.splitlines()
+            if line.startswith(f'| {name} |')
+        ][0]
         cells = [c.strip() for c in row.strip('|').split('|')]
         assert cells[1:3] == ['1', '2']
-        mean, spread = map(float, re.match(r'([\d.]+) ± ([\d.]+)',
-                                           cells[3]).groups())
+        mean, spread = map(float,
+                           re.match(r'([\d.]+) ± ([\d.]+)', cells[3]).groups())
         assert mean == pytest.approx(np.mean(top1), abs=0.05)
         assert spread == pytest.approx(np.std(top1, ddof=1), abs=0.05)
     assert '| CE |' in out
@@ -92,10 +98,12 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
     # a new classifier trained with class-balanced batches
     import torch
     for seed in (0, 1):
-        stage1 = torch.load(work / f'CE_e1_s{seed}' / 'epoch_1.pth',
-                            weights_only=True)['state_dict']
-        stage2 = torch.load(work / f'cRT_e1_s{seed}' / 'epoch_2.pth',
-                            weights_only=True)['state_dict']
+        stage1 = torch.load(
+            work / f'CE_e1_s{seed}' / 'epoch_1.pth',
+            weights_only=True)['state_dict']
+        stage2 = torch.load(
+            work / f'cRT_e1_s{seed}' / 'epoch_2.pth',
+            weights_only=True)['state_dict']
         backbone = [k for k in stage1 if k.startswith('backbone.')]
         assert len(backbone) > 20
         for key in backbone:
@@ -110,12 +118,18 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
     assert len(counts['classes']) == 10 and sum(counts['class_counts']) == 159
     # the runs without their checkpoints, elsewhere: the same report
     published = tmp_path / 'published'
-    shutil.copytree(work, published, ignore=shutil.ignore_patterns(
-        '*.pth', '*.png', 'results.md'))
+    shutil.copytree(
+        work,
+        published,
+        ignore=shutil.ignore_patterns('*.pth', '*.png', 'results.md'))
     assert not list(published.glob('*/*.pth'))
-    run_tool([sys.executable, 'tools/analysis_tools/lt_benchmark.py',
-              '--report', '--methods', *methods, '--seeds', '0', '1',
-              '--epochs', '1', '--work-dir', str(published)], md5,
+    run_tool([
+        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--report',
+        '--methods', *methods, '--seeds', '0', '1', '--epochs', '1',
+        '--work-dir',
+        str(published)
+    ],
+             md5,
              check=True)
     assert (published / 'results.md').read_text() == table
     for png in pngs:
@@ -129,8 +143,8 @@ def kill_after_epoch_2(tool, run_dir):
     pointer = run_dir / 'last_checkpoint'
     deadline = time.time() + 300
     while time.time() < deadline and not (
-            pointer.exists() and
-            pointer.read_text().strip().endswith('epoch_2.pth')):
+            pointer.exists()
+            and pointer.read_text().strip().endswith('epoch_2.pth')):
         time.sleep(0.02)
     os.killpg(tool.pid, signal.SIGKILL)
     tool.wait()
@@ -138,8 +152,7 @@ def kill_after_epoch_2(tool, run_dir):
     assert not (run_dir / 'epoch_3.pth').exists()
 
 
-def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
-        tmp_path):
+def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
     """Kill the tool and its run (as the end of a session does) after the
     second of three epochs, once in LDAM-DRW's run (its class weights start
     at the third epoch) and once in GLMC's; each start of the tool resumes
@@ -158,15 +171,16 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
         '--val-interval', '1'
     ]
     straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    run_tool([*args, '--work-dir', str(straight)], md5, timeout=900,
+    run_tool([*args, '--work-dir', str(straight)],
+             md5,
+             timeout=900,
              check=True)
 
     for name in ('LDAM-DRW', 'GLMC'):
-        tool = start_tool([*args, '--work-dir', str(killed)], md5,
-                          start_new_session=True)
+        tool = start_tool(
+            [*args, '--work-dir', str(killed)], md5, start_new_session=True)
         kill_after_epoch_2(tool, killed / f'{name}_e3_s0')
-    run_tool([*args, '--work-dir', str(killed)], md5, timeout=900,
-             check=True)
+    run_tool([*args, '--work-dir', str(killed)], md5, timeout=900, check=True)
     import torch
     for name in ('LDAM-DRW', 'GLMC'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
@@ -181,14 +195,16 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
         for key in weights[0]:
             assert torch.equal(weights[0][key], weights[1][key]), (name, key)
         metrics = [
-            json.loads(next((d / 'test').glob('*/*.json')).read_text()
-                       .splitlines()[-1]) for d in (a, b)
+            json.loads(
+                next((d /
+                      'test').glob('*/*.json')).read_text().splitlines()[-1])
+            for d in (a, b)
         ]
         assert metrics[0]['lt/top1'] == metrics[1]['lt/top1']
         assert metrics[0]['lt/per_class'] == metrics[1]['lt/per_class']
     glmc_epochs = records_of(straight / 'GLMC_e3_s0')
-    assert [glmc_epochs[e]['alpha'] for e in (0, 1, 2)] == pytest.approx(
-        [1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])
+    assert [glmc_epochs[e]['alpha'] for e in (0, 1, 2)
+            ] == pytest.approx([1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])
     drw = records_of(straight / 'LDAM-DRW_e3_s0')
     # DRW from epoch round(160 * 3 / 200) = 2, the resumed one: plain
     # weights before it
@@ -208,8 +224,9 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(
             'train', 'train', 'test'
         ] and segments['segments'][0][1] is None
     for d, wall_time in ((straight, True), (killed, False)):
-        row = next(line for line in (d / 'results.md').read_text()
-                   .splitlines() if line.startswith('| GLMC | 3 | 1 |'))
+        row = next(
+            line for line in (d / 'results.md').read_text().splitlines()
+            if line.startswith('| GLMC | 3 | 1 |'))
         *_, minutes, iteration, _ = row.split('|')
         assert float(iteration) > 0
         assert (minutes.strip() != '–') == wall_time, row
@@ -241,15 +258,15 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
     sigterm = signal.getsignal(signal.SIGTERM)  # main() sets its own
     try:
         for methods, message in (
-            ([f'CE={config}', f'CE={config}'],
-             "the method name 'CE' is given twice"),
+            ([f'CE={config}',
+              f'CE={config}'], "the method name 'CE' is given twice"),
             (['CE=missing.py'], 'no config file missing.py'),
-            ([f'CE={config}', '--seeds', '0', '0'],
-             '--seeds 0 0: each value may be given once'),
-            ([f'CE={config}', '--epochs', '0'],
-             'argument --epochs: must be an integer >= 1, got 0'),
-            ([f'CE={config}', '--seeds', '-1'],
-             'argument --seeds: must be an integer >= 0, got -1'),
+            ([f'CE={config}', '--seeds', '0',
+              '0'], '--seeds 0 0: each value may be given once'),
+            ([f'CE={config}', '--epochs',
+              '0'], 'argument --epochs: must be an integer >= 1, got 0'),
+            ([f'CE={config}', '--seeds',
+              '-1'], 'argument --seeds: must be an integer >= 0, got -1'),
             ([f'CE={config}', '--dataloader-workers', '-2'],
              'argument --dataloader-workers: must be an integer >= 0, got '
              '-2'),
@@ -262,8 +279,8 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
                 benchmark_tool.main()
             # argparse prints its message and exits with 2; the tool's own
             # checks exit with the message
-            assert message in (capsys.readouterr().err if exit_.value.code == 2
-                               else exit_.value.code)
+            assert message in (capsys.readouterr().err
+                               if exit_.value.code == 2 else exit_.value.code)
     finally:
         signal.signal(signal.SIGTERM, sigterm)
     assert not osp.exists(work)
@@ -271,8 +288,8 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
 
 def test_crt_without_its_ce_checkpoint_is_refused_before_training(tmp_path):
     md5 = make_tiny_cifar(str(tmp_path))
-    crt = write_config(str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG,
-                       CRT_BASE)
+    crt = write_config(
+        str(tmp_path / 'crt.py'), str(tmp_path), CE_CONFIG, CRT_BASE)
     missing = tmp_path / 'no_ce_run' / 'epoch_200.pth'
     result = run_tool([
         sys.executable, 'tools/train.py', crt, '--work-dir',
@@ -286,15 +303,29 @@ def test_crt_without_its_ce_checkpoint_is_refused_before_training(tmp_path):
 
 
 def test_table_and_spread_notes_by_hand():
-    from glmc_mm.utils.lt_benchmark import (markdown_table, summarise,
-                                            within_spread)
+    from glmc_mm.benchmark.lt_benchmark import (markdown_table, summarise,
+                                                within_spread)
     table = summarise({
-        ('A', 1): [dict(**{'lt/top1': 50., 'lt/few': 10.}, wall_time_s=60,
-                        iteration_s=0.2),
-                   dict(**{'lt/top1': 52., 'lt/few': 14.}, wall_time_s=66,
-                        iteration_s=0.3)],
-        ('B', 1): [dict(**{'lt/top1': 51.}, wall_time_s=30),
-                   dict(**{'lt/top1': 57.}, wall_time_s=30)],
+        ('A', 1): [
+            dict(
+                **{
+                    'lt/top1': 50.,
+                    'lt/few': 10.
+                },
+                wall_time_s=60,
+                iteration_s=0.2),
+            dict(
+                **{
+                    'lt/top1': 52.,
+                    'lt/few': 14.
+                },
+                wall_time_s=66,
+                iteration_s=0.3)
+        ],
+        ('B', 1): [
+            dict(**{'lt/top1': 51.}, wall_time_s=30),
+            dict(**{'lt/top1': 57.}, wall_time_s=30)
+        ],
     })
     # sample standard deviations: sqrt(2), sqrt(18)
     assert table[('A', 1)]['top1'] == pytest.approx((51., 2**0.5, 2))
@@ -313,7 +344,10 @@ def test_table_and_spread_notes_by_hand():
     table[('B', 1)]['top1'] = (60., 1., 2)
     assert within_spread(table) == []
     # one seed has no sample standard deviation: its mean stands alone
-    one = summarise({('C', 1): [{'lt/top1': 82.56, 'epoch': 170}]},
+    one = summarise({('C', 1): [{
+                         'lt/top1': 82.56,
+                         'epoch': 170
+                     }]},
                     extra=('epoch', ))
     row = markdown_table(one, last_columns=(('epoch', 'epoch'), ))
     assert row.splitlines()[2] == '| C | 1 | 1 | 82.6 | – | – | – | – | 170 |'
@@ -322,26 +356,34 @@ def test_table_and_spread_notes_by_hand():
 def test_median_iteration_time_spans_a_resumed_runs_logs(tmp_path):
     """Training records (they hold ``lr``) of every start of a run count;
     a validation's ``time`` does not."""
-    from glmc_mm.utils.run_results import median_iteration_time
+    from glmc_mm.benchmark.run_results import median_iteration_time
     assert median_iteration_time(str(tmp_path)) is None
-    for start, times in (('20260101_000000', (0.2, 0.9)),
-                         ('20260102_000000', (0.3, ))):
+    for start, times in (('20260101_000000', (0.2, 0.9)), ('20260102_000000',
+                                                           (0.3, ))):
         scalars = tmp_path / start / 'vis_data' / 'scalars.json'
         scalars.parent.mkdir(parents=True)
         scalars.write_text(''.join(
-            json.dumps({'lr': 0.1, 'time': t, 'step': 1}) + '\n'
-            for t in times) + json.dumps({'lt/top1': 50., 'time': 5.0}))
+            json.dumps({
+                'lr': 0.1,
+                'time': t,
+                'step': 1
+            }) + '\n' for t in times) + json.dumps({
+                'lt/top1': 50.,
+                'time': 5.0
+            }))
     assert median_iteration_time(str(tmp_path)) == pytest.approx(0.3)
 
 
 def test_the_report_names_the_cpu_of_each_run(tmp_path):
-    from glmc_mm.utils.cpu_share import cpu_name
-    from glmc_mm.utils.lt_benchmark import RECORD_FILE, Method, plan_run
-    from glmc_mm.utils.lt_benchmark_report import cpu_note
+    from glmc_mm.benchmark.cpu_name import cpu_name
+    from glmc_mm.benchmark.lt_benchmark import RECORD_FILE, Method, plan_run
+    from glmc_mm.benchmark.lt_benchmark_report import cpu_note
     config = osp.join(REPO, 'configs', 'glmc',
                       'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
-    runs = [plan_run(Method(name, config), 200, seed, str(tmp_path))
-            for name, seed in (('CE', 0), ('CE', 1), ('BS', 0))]
+    runs = [
+        plan_run(Method(name, config), 200, seed, str(tmp_path))
+        for name, seed in (('CE', 0), ('CE', 1), ('BS', 0))
+    ]
     assert runs[0].record['cpu'] == cpu_name()
     for run, cpu in zip(runs, ('AMD EPYC (cpu family 26)', 'Intel Xeon',
                                'AMD EPYC (cpu family 26)')):
@@ -360,25 +402,27 @@ def test_runs_load_in_the_main_process_unless_told_otherwise(tmp_path):
     """No dataloader workers by default, so that the augmentation draws
     come from the generators the checkpoints carry; ``workers`` gives every
     dataloader that many, kept alive between epochs."""
-    from glmc_mm.utils.lt_benchmark import Method, plan_run
+    from glmc_mm.benchmark.lt_benchmark import Method, plan_run
     config = osp.join(REPO, 'configs', 'glmc',
                       'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
     for workers, persistent in ((0, False), (2, True)):
-        resolved = plan_run(Method('CE', config), 200, 0, str(tmp_path),
-                            workers=workers).record['resolved']
+        resolved = plan_run(
+            Method('CE', config), 200, 0, str(tmp_path),
+            workers=workers).record['resolved']
         for loader in ('train', 'val', 'test'):  # the record holds text
             assert resolved[f'{loader}_dataloader.num_workers'] == \
                 str(workers)
             assert resolved[f'{loader}_dataloader.persistent_workers'] == \
                 str(persistent)
     # --cfg-options still have the last word
-    resolved = plan_run(Method('CE', config), 200, 0, str(tmp_path),
-                        ['train_dataloader.num_workers=1']).record['resolved']
+    resolved = plan_run(
+        Method('CE', config), 200, 0, str(tmp_path),
+        ['train_dataloader.num_workers=1']).record['resolved']
     assert resolved['train_dataloader.num_workers'] == '1'
 
 
 def test_cpu_name_reads_the_first_processor(tmp_path):
-    from glmc_mm.utils.cpu_share import cpu_name
+    from glmc_mm.benchmark.cpu_name import cpu_name
     cpuinfo = tmp_path / 'cpuinfo'
     cpuinfo.write_text('processor\t: 0\nvendor_id\t: AuthenticAMD\n'
                        'cpu family\t: 26\nmodel\t\t: 2\n'
@@ -392,9 +436,9 @@ def test_cpu_name_reads_the_first_processor(tmp_path):
 
 def test_a_run_made_with_other_options_is_refused_naming_the_difference(
         tmp_path):
-    from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
-                                            RunMismatchError, check_run_dir,
-                                            plan_run)
+    from glmc_mm.benchmark.lt_benchmark import (RECORD_FILE, Method,
+                                                RunMismatchError,
+                                                check_run_dir, plan_run)
     config = osp.join(REPO, 'configs', 'glmc',
                       'ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py')
     method = Method('CE', config)
@@ -406,8 +450,9 @@ def test_a_run_made_with_other_options_is_refused_naming_the_difference(
     check_run_dir(run)  # nothing there yet
     os.makedirs(run.run_dir)
     (tmp_path / 'CE_e200_s0' / 'epoch_3.pth').write_bytes(b'')
-    with pytest.raises(RunMismatchError, match='holds files but no '
-                       f'{RECORD_FILE}'):
+    with pytest.raises(
+            RunMismatchError, match='holds files but no '
+            f'{RECORD_FILE}'):
         check_run_dir(run)
     with open(osp.join(run.run_dir, RECORD_FILE), 'w') as f:
         json.dump(run.record, f)
@@ -428,13 +473,14 @@ def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
     elsewhere and named by a relative path, is reused, and cRT's
     first-stage checkpoint path moves with its work dir; a changed option
     is still refused."""
-    from glmc_mm.utils.lt_benchmark import (RECORD_FILE, Method,
-                                            RunMismatchError, check_run_dir,
-                                            plan_run)
+    from glmc_mm.benchmark.lt_benchmark import (RECORD_FILE, Method,
+                                                RunMismatchError,
+                                                check_run_dir, plan_run)
     name = 'crt_resnet32-w16_1xb64-10e_fashion-mnist-lt.py'
     first = tmp_path / 'first'
-    run = plan_run(Method('cRT', osp.join(REPO, 'configs', 'glmc', name),
-                          'CE'), 30, 0, str(first))
+    run = plan_run(
+        Method('cRT', osp.join(REPO, 'configs', 'glmc', name), 'CE'), 30, 0,
+        str(first))
     assert (f'model.backbone.init_cfg.checkpoint={first}/CE_e30_s0/'
             'epoch_30.pth') in run.options
     os.makedirs(run.run_dir)
@@ -450,8 +496,9 @@ def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
             'epoch_30.pth') in again.options
     check_run_dir(again)  # reused
     with pytest.raises(RunMismatchError) as error:
-        check_run_dir(plan_run(method, 30, 0, osp.relpath(moved),
-                               ['model.head.num_classes=9']))
+        check_run_dir(
+            plan_run(method, 30, 0, osp.relpath(moved),
+                     ['model.head.num_classes=9']))
     assert str(error.value).splitlines()[1:] == [
         '  model.head.num_classes: 10 (stored) vs 9 (now)'
     ]

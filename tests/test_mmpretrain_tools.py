@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
-
-from glmc_mm.datasets import TrainingStreamDataset, get_class_counts
-from glmc_mm.testing import write_jpeg_list
-from glmc_mm.utils import mmpretrain_tool_path
 from tiny_run import REPO, Context, run_tool, tiny_fmnist_cfg
+
+from glmc_mm.benchmark import write_jpeg_list
+from glmc_mm.datasets import TrainingStreamDataset, get_class_counts
+from glmc_mm.utils import mmpretrain_tool_path
 
 GLMC_CIFAR = osp.join(REPO, 'configs', 'glmc',
                       'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py')
@@ -42,13 +42,18 @@ def run(args: list, cwd: str = REPO):
 def stream_dataset(cfg: Config, stream: str, epoch: int):
     loader = cfg.train_dataloader
     return TrainingStreamDataset(
-        loader.dataset, loader.batch_size, loader.sampler,
-        loader.get('batch_sampler'), stream=stream, seed=0, epoch=epoch)
+        loader.dataset,
+        loader.batch_size,
+        loader.sampler,
+        loader.get('batch_sampler'),
+        stream=stream,
+        seed=0,
+        epoch=epoch)
 
 
 @pytest.mark.parametrize('epoch', [0, 1])
-def test_training_stream_dataset_is_what_the_runner_draws(fmnist, tmp_path,
-                                                          epoch):
+def test_training_stream_dataset_is_what_the_runner_draws(
+        fmnist, tmp_path, epoch):
     cfg = tiny_fmnist_cfg('glmc', Context(fmnist, str(tmp_path)))
     loader = Runner.build_dataloader(cfg.train_dataloader, seed=0)
     loader.batch_sampler.sampler.set_epoch(epoch)
@@ -65,10 +70,12 @@ def test_training_stream_dataset_is_what_the_runner_draws(fmnist, tmp_path,
 
 
 def test_class_balanced_stream_draws_the_rare_classes_more(fmnist, tmp_path):
-    cfg = tiny_fmnist_cfg('glmc', Context(fmnist, str(tmp_path)), **{
-        'train_dataloader.batch_sampler.resample_weighting': 1.0})
+    cfg = tiny_fmnist_cfg(
+        'glmc', Context(fmnist, str(tmp_path)),
+        **{'train_dataloader.batch_sampler.resample_weighting': 1.0})
     rebalanced = stream_dataset(cfg, 'rebalanced', 0)
-    counts = get_class_counts(rebalanced.dataset)  # 24 ... 6 images, 128 in all
+    # 24 ... 6 images, 128 in all
+    counts = get_class_counts(rebalanced.dataset)
     labels = rebalanced.dataset.get_gt_labels()
     draws = np.bincount(labels[rebalanced.indices], minlength=10)
     assert draws.sum() == counts.sum() == 128
@@ -86,19 +93,23 @@ def test_stream_needs_the_rebalanced_batch_sampler(fmnist, tmp_path):
 
 def test_browse_dataset_shows_both_views_and_the_rebalanced_stream(
         fmnist, tmp_path):
-    options = ['--cfg-options',
-               f'train_dataloader.dataset.dataset.data_root={fmnist}',
-               'train_dataloader.dataset.imbalance_factor=10']
-    result = run(['tools/visualization/browse_dataset.py', GLMC_FASHION,
-                  '--stream', 'rebalanced', '--mode', 'pipeline', '-n', '3',
-                  '--not-show', '-o', str(tmp_path / 'rebalanced'),
-                  *options])
+    options = [
+        '--cfg-options',
+        f'train_dataloader.dataset.dataset.data_root={fmnist}',
+        'train_dataloader.dataset.imbalance_factor=10'
+    ]
+    result = run([
+        'tools/visualization/browse_dataset.py', GLMC_FASHION, '--stream',
+        'rebalanced', '--mode', 'pipeline', '-n', '3', '--not-show', '-o',
+        str(tmp_path / 'rebalanced'), *options
+    ])
     assert 'the rebalanced stream of epoch 0 draws' in result.stdout
     assert sorted(os.listdir(tmp_path / 'rebalanced')) == \
         ['0.jpg', '1.jpg', '2.jpg']
-    refused = run_tool(
-        [sys.executable, 'tools/visualization/browse_dataset.py',
-         GLMC_FASHION, '--stream', 'uniform', '--phase', 'val'])
+    refused = run_tool([
+        sys.executable, 'tools/visualization/browse_dataset.py', GLMC_FASHION,
+        '--stream', 'uniform', '--phase', 'val'
+    ])
     assert refused.returncode != 0
     assert '--stream uniform shows training batches' in refused.stderr
 
@@ -119,10 +130,13 @@ def test_verify_dataset_names_the_broken_image(tmp_path):
     write_jpeg_list(root, num_images=12, size=(8, 8))
     broken = break_image(root, 5)
     out = tmp_path / 'broken.txt'
-    result = run([*mmpretrain_tool('misc/verify_dataset.py'),
-                  GLMC_IMAGENET, '--out-path', str(out), '--cfg-options',
-                  f'train_dataloader.dataset.data_root={root}',
-                  'train_dataloader.dataset.ann_file=train.txt'])
+    result = run([
+        *mmpretrain_tool('misc/verify_dataset.py'), GLMC_IMAGENET,
+        '--out-path',
+        str(out), '--cfg-options',
+        f'train_dataloader.dataset.data_root={root}',
+        'train_dataloader.dataset.ann_file=train.txt'
+    ])
     assert '1 broken files found' in result.stdout
     assert out.read_text().split() == [broken]
 
@@ -143,35 +157,47 @@ def test_verify_dataset_on_a_long_tailed_image_folder(tmp_path):
         "    pipeline=[dict(type='LoadImageFromFile'),\n"
         "              dict(type='PackInputs')]))\n")
     out = tmp_path / 'broken.txt'
-    result = run(['tools/mmpretrain_tool.py', 'misc/verify_dataset.py',
-                  str(config), '--out-path', str(out)])
+    result = run([
+        'tools/mmpretrain_tool.py', 'misc/verify_dataset.py',
+        str(config), '--out-path',
+        str(out)
+    ])
     assert '1 broken files found' in result.stdout
     assert out.read_text().split() == [broken]
 
 
 def test_mmpretrain_get_flops_on_the_glmc_cifar_config():
-    result = run([*mmpretrain_tool('analysis_tools/get_flops.py'),
-                  GLMC_CIFAR, '--shape', '32'])
+    result = run([
+        *mmpretrain_tool('analysis_tools/get_flops.py'), GLMC_CIFAR, '--shape',
+        '32'
+    ])
     assert 'Input shape: (3, 32, 32)' in result.stdout
-    ours = run(['tools/analysis_tools/get_flops.py', GLMC_CIFAR, '--shape',
-                '32'])
-    flops = [line for line in result.stdout.splitlines()
-             if line.startswith('Flops:')]
+    ours = run(
+        ['tools/analysis_tools/get_flops.py', GLMC_CIFAR, '--shape', '32'])
+    flops = [
+        line for line in result.stdout.splitlines()
+        if line.startswith('Flops:')
+    ]
     assert flops and flops[0] in ours.stdout  # Flops: 1.099G
 
 
 def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
         fmnist, tmp_path):
-    cfg = tiny_fmnist_cfg('glmc', Context(fmnist, str(tmp_path)), **{
-        'train_cfg.max_epochs': 2, 'param_scheduler.T_max': 2})
+    cfg = tiny_fmnist_cfg(
+        'glmc', Context(fmnist, str(tmp_path)), **{
+            'train_cfg.max_epochs': 2,
+            'param_scheduler.T_max': 2
+        })
     runner = Runner.from_cfg(cfg)
     runner.train()
     top1 = runner.test()['lt/top1']
     config = str(tmp_path / 'glmc.py')
     cfg.dump(config)
     out = str(tmp_path / 'cm.pkl')
-    run([*mmpretrain_tool('analysis_tools/confusion_matrix.py'), config,
-         str(tmp_path / 'work' / 'epoch_2.pth'), '--out', out])
+    run([
+        *mmpretrain_tool('analysis_tools/confusion_matrix.py'), config,
+        str(tmp_path / 'work' / 'epoch_2.pth'), '--out', out
+    ])
     with open(out, 'rb') as f:
         matrix = np.asarray(pickle.load(f))
     assert matrix.shape == (10, 10)
@@ -182,8 +208,10 @@ def test_mmpretrain_confusion_matrix_agrees_with_the_test_accuracy(
 def test_mmpretrain_vis_scheduler_runs_on_a_glmc_config(tmp_path):
     """MMPretrain's tool runs the config's hooks on a stand-in model and
     loader; ClassCountsHook and CumulativeLearningHook leave them alone."""
-    run([*mmpretrain_tool('visualization/vis_scheduler.py'),
-         GLMC_FASHION, '--dataset-size', '2974', '--ngpus', '1',
-         '--save-path', str(tmp_path / 'lr.png'), '--not-show'],
+    run([
+        *mmpretrain_tool('visualization/vis_scheduler.py'), GLMC_FASHION,
+        '--dataset-size', '2974', '--ngpus', '1', '--save-path',
+        str(tmp_path / 'lr.png'), '--not-show'
+    ],
         cwd=str(tmp_path))
     assert osp.getsize(tmp_path / 'lr.png') > 0

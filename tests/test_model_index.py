@@ -5,17 +5,19 @@ import os.path as osp
 import numpy as np
 from mmpretrain import get_model, list_models
 from mmpretrain.apis import ImageClassificationInferencer, ModelHub
+from tiny_run import REPO
 
 from glmc_mm.models import GLMCClassifier
-from tiny_run import REPO
 
 NAME = 'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt'
 
 
 def test_every_glmc_config_is_listed_with_the_papers_figures():
     names = list_models('*glmc*')
-    configs = {osp.splitext(osp.basename(path))[0] for path in glob.glob(
-        osp.join(REPO, 'configs', 'glmc', 'glmc*.py'))}
+    configs = {
+        osp.splitext(osp.basename(path))[0]
+        for path in glob.glob(osp.join(REPO, 'configs', 'glmc', 'glmc*.py'))
+    }
     assert NAME in configs and set(names) == configs
     assert 'glmc-bs_resnext50-32x4d_8xb15-135e_imagenet-lt' in names
     meta = ModelHub.get('glmc_resnext50-32x4d_8xb15-135e_imagenet-lt')
@@ -32,8 +34,8 @@ def test_get_model_and_inferencer_by_name():
     assert isinstance(model, GLMCClassifier)
     assert model.head.num_classes == 10
     inferencer = ImageClassificationInferencer(NAME)
-    image = np.random.default_rng(0).integers(0, 256, (28, 28, 1),
-                                              dtype=np.uint8)
+    image = np.random.default_rng(0).integers(
+        0, 256, (28, 28, 1), dtype=np.uint8)
     result = inferencer(image)[0]
     assert 0 <= result['pred_label'] < 10
     assert len(result['pred_scores']) == 10

@@ -32,12 +32,14 @@ def test_imagenet_learning_rates_equal_the_authors(epochs):
     # their sequence, in words: 0.1, then 0.01 ... 0.11, then cosine
     assert expected[0] == 0.1
     assert expected[1:12] == pytest.approx([0.01 * k for k in range(1, 12)])
-    assert expected[12] == pytest.approx(
-        0.05 * (1 + math.cos(math.pi * 2 / (epochs - 9))))
+    assert expected[12] == pytest.approx(0.05 * (1 + math.cos(math.pi * 2 /
+                                                              (epochs - 9))))
     optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     scheduler = PARAM_SCHEDULERS.build(
-        dict(type='EpochEndWarmupCosineLR', warmup_epochs=10,
-             total_epochs=epochs),
+        dict(
+            type='EpochEndWarmupCosineLR',
+            warmup_epochs=10,
+            total_epochs=epochs),
         default_args=dict(optimizer=OptimWrapper(optimizer)))
     ours = []
     for _ in range(epochs):
@@ -67,15 +69,14 @@ def test_head_has_kaiming_weights_and_pytorch_default_biases():
     head = GLMCHead(num_classes=1000, in_channels=2048, proj_channels=256)
     head.init_weights()
     for layer, fan_in in ((head.fc, 2048), (head.fc_cb, 2048),
-                          (head.projector[0], 2048),
-                          (head.predictor[0], 256)):
+                          (head.projector[0], 2048), (head.predictor[0], 256)):
         bound = 1 / math.sqrt(fan_in)
         bias = layer.bias.detach()
         # U(-1/sqrt(fan_in), 1/sqrt(fan_in)): inside the bound, spread over
         # it (std bound / sqrt(3)), not zero
         assert bias.abs().max().item() <= bound
-        assert bias.std().item() == pytest.approx(bound / math.sqrt(3),
-                                                  rel=0.15)
+        assert bias.std().item() == pytest.approx(
+            bound / math.sqrt(3), rel=0.15)
         # Kaiming-normal weights: std sqrt(2 / fan_in)
         assert layer.weight.std().item() == pytest.approx(
             math.sqrt(2 / fan_in), rel=0.05)
@@ -85,9 +86,12 @@ def real_colours():
     """Every grey level and primary ramp, and 200,000 random colours."""
     ramp = np.arange(256, dtype=np.uint8)
     zeros = np.zeros(256, dtype=np.uint8)
-    ramps = [np.stack(c, axis=1) for c in (
-        (ramp, ramp, ramp), (ramp, zeros, zeros), (zeros, ramp, zeros),
-        (zeros, zeros, ramp), (ramp, ramp, zeros))]
+    ramps = [
+        np.stack(c, axis=1)
+        for c in ((ramp, ramp, ramp), (ramp, zeros, zeros),
+                  (zeros, ramp, zeros), (zeros, zeros, ramp), (ramp, ramp,
+                                                               zeros))
+    ]
     rng = np.random.default_rng(0)
     return np.concatenate(
         [*ramps, rng.integers(0, 256, (200000, 3), dtype=np.uint8)])

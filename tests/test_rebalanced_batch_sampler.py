@@ -12,25 +12,30 @@ from glmc_mm.datasets.samplers import rebalanced_batch_sampler
 CHI2_9DF_999 = 27.877
 
 TWO_VIEWS = [
-    dict(type='MultiView', num_views=2, transforms=[[
-        dict(type='RandomCrop', crop_size=32, padding=4),
-        dict(type='RandomFlip', prob=0.5, direction='horizontal'),
-    ]]),
+    dict(
+        type='MultiView',
+        num_views=2,
+        transforms=[[
+            dict(type='RandomCrop', crop_size=32, padding=4),
+            dict(type='RandomFlip', prob=0.5, direction='horizontal'),
+        ]]),
     dict(type='PackInputs'),
 ]
 
 
 @pytest.fixture(scope='module')
 def cifar10_lt(cifar_files):
-    return CIFAR10LT(data_root=cifar_files['cifar10'], imbalance_factor=100,
-                     pipeline=TWO_VIEWS)
+    return CIFAR10LT(
+        data_root=cifar_files['cifar10'],
+        imbalance_factor=100,
+        pipeline=TWO_VIEWS)
 
 
 def batches(dataset, q, seed=0, epoch=0, batch_size=64):
     sampler = DefaultSampler(dataset, shuffle=True, seed=seed)
     sampler.set_epoch(epoch)
-    return list(RebalancedBatchSampler(sampler, batch_size,
-                                       resample_weighting=q))
+    return list(
+        RebalancedBatchSampler(sampler, batch_size, resample_weighting=q))
 
 
 def chi_square(observed, probabilities):
@@ -54,11 +59,11 @@ def test_rebalanced_class_frequencies_follow_n_to_one_minus_q(cifar10_lt, q):
 
 
 def test_class_probabilities_are_n_to_one_minus_q(cifar10_lt):
-    sampler = RebalancedBatchSampler(DefaultSampler(cifar10_lt, seed=0), 64,
-                                     resample_weighting=1.0)
+    sampler = RebalancedBatchSampler(
+        DefaultSampler(cifar10_lt, seed=0), 64, resample_weighting=1.0)
     np.testing.assert_allclose(sampler.class_probabilities(), [0.1] * 10)
-    sampler = RebalancedBatchSampler(DefaultSampler(cifar10_lt, seed=0), 64,
-                                     resample_weighting=0.0)
+    sampler = RebalancedBatchSampler(
+        DefaultSampler(cifar10_lt, seed=0), 64, resample_weighting=0.0)
     np.testing.assert_allclose(sampler.class_probabilities()[[0, 9]],
                                [5000 / 12406, 50 / 12406])
 
@@ -81,9 +86,10 @@ def test_stream_is_reproducible_and_differs_by_epoch_and_rank(
     assert first == batches(cifar10_lt, 0.2, seed=3)
     assert first[0][64:] != batches(cifar10_lt, 0.2, seed=3, epoch=1)[0][64:]
     assert first[0][64:] != batches(cifar10_lt, 0.2, seed=4)[0][64:]
-    monkeypatch.setattr(rebalanced_batch_sampler, 'get_dist_info',
-                        lambda: (1, 2))
+    monkeypatch.setattr(rebalanced_batch_sampler, 'get_dist_info', lambda:
+                        (1, 2))
     other_rank = batches(cifar10_lt, 0.2, seed=3)
+
     def uniform(result):
         return [b[:len(b) // 2] for b in result]
 
@@ -105,11 +111,14 @@ def test_bad_arguments_are_named(cifar10_lt, field, value, message):
 
 def loader(dataset, num_workers):
     return Runner.build_dataloader(
-        dict(batch_size=8, num_workers=num_workers,
-             sampler=dict(type='DefaultSampler', shuffle=True),
-             batch_sampler=dict(type='RebalancedBatchSampler',
-                                resample_weighting=0.0),
-             dataset=dataset), seed=11)
+        dict(
+            batch_size=8,
+            num_workers=num_workers,
+            sampler=dict(type='DefaultSampler', shuffle=True),
+            batch_sampler=dict(
+                type='RebalancedBatchSampler', resample_weighting=0.0),
+            dataset=dataset),
+        seed=11)
 
 
 def test_dataloader_with_workers_gives_two_views_of_both_streams(cifar10_lt):
@@ -136,8 +145,9 @@ def test_class_balanced_batches_alone_for_classifier_retraining(cifar10_lt):
     """``with_uniform=False, q=1``: cRT's class-balanced sampling."""
     sampler = DefaultSampler(cifar10_lt, shuffle=True, seed=3)
     paired = list(RebalancedBatchSampler(sampler, 64, resample_weighting=1.0))
-    alone = list(RebalancedBatchSampler(sampler, 64, resample_weighting=1.0,
-                                        with_uniform=False))
+    alone = list(
+        RebalancedBatchSampler(
+            sampler, 64, resample_weighting=1.0, with_uniform=False))
     assert len(alone) == len(paired) == 194  # ceil(12406 / 64)
     # the same re-balanced draw, without the uniform half
     assert alone == [batch[len(batch) // 2:] for batch in paired]

@@ -8,13 +8,12 @@ from types import SimpleNamespace
 import pytest
 import torch
 from mmengine.logging import MMLogger
-
-from glmc_mm.engine.hooks import ThreadSettlingHook
-from glmc_mm.engine.hooks import thread_settling_hook
-from glmc_mm.utils.cpu_share import (CpuSample, cpus_busy_elsewhere,
-                                     sample_cpus, usable_cpus)
 from tiny_run import (CE_BASE, CE_CONFIG, make_tiny_cifar, run_tool,
                       write_config)
+
+from glmc_mm.engine.hooks import ThreadSettlingHook, thread_settling_hook
+from glmc_mm.utils.cpu_share import (CpuSample, cpus_busy_elsewhere,
+                                     sample_cpus, usable_cpus)
 
 # a process that keeps two CPUs busy
 BUSY = """import torch
@@ -68,8 +67,8 @@ def test_sample_counts_this_process():
 
 
 def runner_at(iteration: int):
-    return SimpleNamespace(iter=iteration,
-                           logger=MMLogger.get_instance('thread_test'))
+    return SimpleNamespace(
+        iter=iteration, logger=MMLogger.get_instance('thread_test'))
 
 
 def test_default_count_is_the_usable_cpus_and_never_measured(
@@ -151,21 +150,28 @@ def test_a_default_run_beside_a_busy_process_keeps_its_threads_and_numbers(
     if len(usable_cpus()) < 2:
         pytest.skip('needs 2 usable CPUs')
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
-    config = write_config(str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG,
-                          CE_BASE)
-    options = ['--cfg-options', 'train_cfg.max_epochs=1',
-               'param_scheduler.T_max=1']
+    config = write_config(
+        str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG, CE_BASE)
+    options = [
+        '--cfg-options', 'train_cfg.max_epochs=1', 'param_scheduler.T_max=1'
+    ]
 
     def train(name):
         work = tmp_path / name
-        result = run_tool([sys.executable, 'tools/train.py', config,
-                           '--work-dir', str(work), *options], md5,
-                          extra_env=dict(OMP_NUM_THREADS='2'), check=True)
-        settled = [line for line in result.stdout.splitlines()
-                   if 'ThreadSettlingHook:' in line]
+        result = run_tool([
+            sys.executable, 'tools/train.py', config, '--work-dir',
+            str(work), *options
+        ],
+                          md5,
+                          extra_env=dict(OMP_NUM_THREADS='2'),
+                          check=True)
+        settled = [
+            line for line in result.stdout.splitlines()
+            if 'ThreadSettlingHook:' in line
+        ]
         assert len(settled) == 1 and '2 intra-op thread(s)' in settled[0]
-        return torch.load(work / 'epoch_1.pth',
-                          weights_only=True)['state_dict']
+        return torch.load(
+            work / 'epoch_1.pth', weights_only=True)['state_dict']
 
     quiet = train('quiet')
     busy = subprocess.Popen([sys.executable, '-c', BUSY])

@@ -4,7 +4,6 @@ import os.path as osp
 import sys
 
 import pytest
-
 from tiny_run import (GLMC_CONFIG, MIM, make_tiny_cifar, needs_mim, run_tool,
                       write_config)
 
@@ -13,8 +12,8 @@ from tiny_run import (GLMC_CONFIG, MIM, make_tiny_cifar, needs_mim, run_tool,
 def tiny(tmp_path_factory):
     root = tmp_path_factory.mktemp('tools')
     md5 = make_tiny_cifar(str(root), learnable=True)
-    return root, md5, write_config(str(root / 'glmc.py'), str(root),
-                                   GLMC_CONFIG)
+    return root, md5, write_config(
+        str(root / 'glmc.py'), str(root), GLMC_CONFIG)
 
 
 def test_slurm_scripts_build_the_srun_command(tiny, tmp_path):
@@ -23,20 +22,29 @@ def test_slurm_scripts_build_the_srun_command(tiny, tmp_path):
     stub.mkdir()
     (stub / 'srun').write_text('#!/bin/sh\necho "$@" > "$SRUN_LOG"\n')
     os.chmod(stub / 'srun', 0o755)
-    env = dict(PATH=f'{stub}:{os.environ["PATH"]}', GPUS='16',
-               SRUN_LOG=str(tmp_path / 'train.txt'))
-    run_tool(['bash', 'tools/slurm_train.sh', 'gpu', 'glmc', config,
-              'work_dirs/x', '--cfg-options', 'a=1'], md5, extra_env=env,
+    env = dict(
+        PATH=f'{stub}:{os.environ["PATH"]}',
+        GPUS='16',
+        SRUN_LOG=str(tmp_path / 'train.txt'))
+    run_tool([
+        'bash', 'tools/slurm_train.sh', 'gpu', 'glmc', config, 'work_dirs/x',
+        '--cfg-options', 'a=1'
+    ],
+             md5,
+             extra_env=env,
              check=True)
     args = (tmp_path / 'train.txt').read_text().split()
     assert args[:3] == ['-p', 'gpu', '--job-name=glmc']
     assert '--ntasks=16' in args and '--gres=gpu:8' in args
     assert args[-7] == '-u' and args[-6].endswith('tools/train.py')
-    assert args[-5:] == [config, '--work-dir=work_dirs/x', '--cfg-options',
-                         'a=1', '--launcher=slurm']
+    assert args[-5:] == [
+        config, '--work-dir=work_dirs/x', '--cfg-options', 'a=1',
+        '--launcher=slurm'
+    ]
     env['SRUN_LOG'] = str(tmp_path / 'test.txt')
     run_tool(['bash', 'tools/slurm_test.sh', 'gpu', 'glmc', config, 'c.pth'],
-             md5, extra_env=env)
+             md5,
+             extra_env=env)
     args = (tmp_path / 'test.txt').read_text().split()
     assert args[-4].endswith('tools/test.py')
     assert args[-3:] == [config, 'c.pth', '--launcher=slurm']
@@ -45,16 +53,22 @@ def test_slurm_scripts_build_the_srun_command(tiny, tmp_path):
 @needs_mim
 def test_mim_train_runs_a_glmc_config(tiny, tmp_path):
     root, md5, config = tiny
-    result = run_tool([MIM, 'train', 'mmpretrain', config, '--gpus', '0',
-                       '--work-dir', str(tmp_path / 'work')], md5, check=True)
+    result = run_tool([
+        MIM, 'train', 'mmpretrain', config, '--gpus', '0', '--work-dir',
+        str(tmp_path / 'work')
+    ],
+                      md5,
+                      check=True)
     assert 'loss_consistency' in result.stdout
     assert osp.exists(tmp_path / 'work' / 'epoch_1.pth')
 
 
 def test_amp_without_a_gpu_says_so_before_any_work(tiny, tmp_path):
     root, md5, config = tiny
-    result = run_tool([sys.executable, 'tools/train.py', config, '--amp',
-                       '--work-dir', str(tmp_path / 'work')], md5)
+    result = run_tool([
+        sys.executable, 'tools/train.py', config, '--amp', '--work-dir',
+        str(tmp_path / 'work')
+    ], md5)
     assert result.returncode != 0
     assert '--amp needs a CUDA GPU; this machine has none' in result.stderr
     assert not osp.exists(tmp_path / 'work')

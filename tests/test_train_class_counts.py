@@ -6,10 +6,10 @@ import pytest
 import torch
 from mmpretrain.models import ImageClassifier
 
+from glmc_mm.benchmark import authors_label_weights
 from glmc_mm.models import (GLMCClassifier, attach_class_counts,
                             model_num_classes, record_class_counts,
                             recorded_class_counts)
-from glmc_mm.testing import authors_label_weights
 
 COUNTS = [100, 50, 20, 5, 2]
 
@@ -18,8 +18,11 @@ def glmc(num_classes=5):
     return GLMCClassifier(
         backbone=dict(type='CIFARResNet', depth=8, base_channels=4),
         neck=dict(type='GlobalAveragePooling'),
-        head=dict(type='GLMCHead', num_classes=num_classes, in_channels=16,
-                  proj_channels=8),
+        head=dict(
+            type='GLMCHead',
+            num_classes=num_classes,
+            in_channels=16,
+            proj_channels=8),
         data_preprocessor=dict(num_classes=num_classes, label_weighting=1.2))
 
 
@@ -52,15 +55,18 @@ def test_any_model_gets_the_buffer_before_loading():
     assert model_num_classes(model) == 5
     assert not hasattr(model, 'train_class_counts')
     attach_class_counts(model, 5)
-    model.load_state_dict(
-        {**model.state_dict(), 'train_class_counts': torch.tensor(COUNTS)})
+    model.load_state_dict({
+        **model.state_dict(), 'train_class_counts':
+        torch.tensor(COUNTS)
+    })
     assert recorded_class_counts(model).tolist() == COUNTS
 
 
 def test_a_model_of_other_classes_is_refused_naming_the_field():
     model = glmc(num_classes=7)
-    with pytest.raises(ValueError,
-                       match=r'model\.data_preprocessor\.num_classes=7 but '
-                       r'the training set \(CIFAR10LT\) has 5 classes'):
+    with pytest.raises(
+            ValueError,
+            match=r'model\.data_preprocessor\.num_classes=7 but '
+            r'the training set \(CIFAR10LT\) has 5 classes'):
         record_class_counts(model, COUNTS, 'CIFAR10LT')
     assert recorded_class_counts(model) is None

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import pytest
 from mmengine.config import Config
 
-from glmc_mm.testing import write_cifar
+from glmc_mm.benchmark import write_cifar
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 TESTS = osp.join(REPO, 'tests')
@@ -65,7 +65,6 @@ default_hooks = dict(logger=dict(type='LoggerHook', interval=5))
 randomness = dict(seed=0)
 """
 
-
 # A real config (``{base}``) shrunk to the tiny data: loaders, a small
 # backbone, 2 epochs. The model override differs between GLMC and CE.
 TINY_OVERRIDES = """
@@ -87,10 +86,12 @@ default_hooks = dict(logger=dict(interval=5))
 randomness = dict(seed=0)
 {model}
 """
-GLMC_CONFIG = TINY_OVERRIDES.format(model="""model = dict(backbone=dict(depth=8, base_channels=8),
-             head=dict(in_channels=32, proj_channels=16))""")
-CE_CONFIG = TINY_OVERRIDES.format(model="""model = dict(backbone=dict(depth=8, base_channels=8),
-             head=dict(in_channels=32))""")
+GLMC_CONFIG = TINY_OVERRIDES.format(model="""model = dict(
+    backbone=dict(depth=8, base_channels=8),
+    head=dict(in_channels=32, proj_channels=16))""")
+CE_CONFIG = TINY_OVERRIDES.format(model="""model = dict(
+    backbone=dict(depth=8, base_channels=8),
+    head=dict(in_channels=32))""")
 GLMC_BASE = osp.join(REPO, 'configs', 'glmc',
                      'glmc_resnet32_1xb64-200e_cifar10-lt-if100.py')
 CE_BASE = osp.join(REPO, 'configs', 'glmc',
@@ -102,7 +103,9 @@ def make_tiny_cifar(root: str, learnable: bool = False) -> str:
     return write_cifar(root, 'cifar10', 40, 10, seed=1, learnable=learnable)
 
 
-def write_config(path: str, data_root: str, template: str = PLAIN_CONFIG,
+def write_config(path: str,
+                 data_root: str,
+                 template: str = PLAIN_CONFIG,
                  base: str = GLMC_BASE) -> str:
     """Write a config from a template (``base``: the config it inherits)."""
     with open(path, 'w') as f:
@@ -119,21 +122,34 @@ def free_port() -> int:
 def tool_env(md5_table: str = '', extra_env: dict = None) -> dict:
     """The environment of a tool run: test plugins importable, the
     generated CIFAR's checksums accepted, one OpenMP thread per process."""
-    env = dict(os.environ, PYTHONPATH=TESTS, GLMC_TEST_CIFAR_MD5=md5_table,
-               PYTHON=sys.executable, PORT=str(free_port()),
-               OMP_NUM_THREADS='1')
+    env = dict(
+        os.environ,
+        PYTHONPATH=TESTS,
+        GLMC_TEST_CIFAR_MD5=md5_table,
+        PYTHON=sys.executable,
+        PORT=str(free_port()),
+        OMP_NUM_THREADS='1')
     env.update(extra_env or {})
     return env
 
 
-def run_tool(args: list, md5_table: str = '', *, cwd: str = REPO,
-             timeout: int = 600, extra_env: dict = None,
+def run_tool(args: list,
+             md5_table: str = '',
+             *,
+             cwd: str = REPO,
+             timeout: int = 600,
+             extra_env: dict = None,
              check: bool = False) -> subprocess.CompletedProcess:
     """Run a command as a user would: from the repository root (or
     ``cwd``), in :func:`tool_env`. With ``check``, assert that it succeeded,
     showing the end of its output where it did not."""
-    result = subprocess.run(args, cwd=cwd, env=tool_env(md5_table, extra_env),
-                            capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(
+        args,
+        cwd=cwd,
+        env=tool_env(md5_table, extra_env),
+        capture_output=True,
+        text=True,
+        timeout=timeout)
     if check:
         assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     return result
@@ -152,9 +168,13 @@ def load_tool(path: str):
 def start_tool(args: list, md5_table: str = '', **popen) -> subprocess.Popen:
     """Start a command as :func:`run_tool` runs it, in the background, its
     output discarded (for tests that kill it)."""
-    return subprocess.Popen(args, cwd=REPO, env=tool_env(md5_table),
-                            stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, **popen)
+    return subprocess.Popen(
+        args,
+        cwd=REPO,
+        env=tool_env(md5_table),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        **popen)
 
 
 class Context(NamedTuple):
@@ -172,22 +192,34 @@ def tiny_fmnist_cfg(kind: str, ctx: Context, **options) -> Config:
                  f'{kind}_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'))
     loader = dict(num_workers=0, persistent_workers=False)
     cfg.merge_from_dict({
-        'work_dir': osp.join(ctx.tmp, 'work'),
-        'experiment_name': f'{kind}_{osp.basename(ctx.tmp)}',
-        'model.backbone.depth': 8,
-        'train_dataloader': dict(
-            batch_size=8, **loader,
-            dataset=dict(max_per_class=24, imbalance_factor=4,
-                         dataset=dict(data_root=ctx.root))),
-        'val_dataloader': dict(batch_size=25, **loader,
-                               dataset=dict(data_root=ctx.root)),
-        'test_dataloader': dict(batch_size=25, **loader,
-                                dataset=dict(data_root=ctx.root)),
-        'train_cfg.max_epochs': 1,
-        'train_cfg.val_interval': 1,
-        'param_scheduler.T_max': 1,
-        'default_hooks.checkpoint.interval': 1,
-        'default_hooks.logger.interval': 1,
+        'work_dir':
+        osp.join(ctx.tmp, 'work'),
+        'experiment_name':
+        f'{kind}_{osp.basename(ctx.tmp)}',
+        'model.backbone.depth':
+        8,
+        'train_dataloader':
+        dict(
+            batch_size=8,
+            **loader,
+            dataset=dict(
+                max_per_class=24,
+                imbalance_factor=4,
+                dataset=dict(data_root=ctx.root))),
+        'val_dataloader':
+        dict(batch_size=25, **loader, dataset=dict(data_root=ctx.root)),
+        'test_dataloader':
+        dict(batch_size=25, **loader, dataset=dict(data_root=ctx.root)),
+        'train_cfg.max_epochs':
+        1,
+        'train_cfg.val_interval':
+        1,
+        'param_scheduler.T_max':
+        1,
+        'default_hooks.checkpoint.interval':
+        1,
+        'default_hooks.logger.interval':
+        1,
         **options
     })
     return cfg

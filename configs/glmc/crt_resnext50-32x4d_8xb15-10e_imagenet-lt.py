@@ -19,6 +19,9 @@ train_dataloader = dict(
         resample_weighting=1.0,
         with_uniform=False))
 param_scheduler = dict(
-    _delete_=True, type='CosineAnnealingLR', by_epoch=True, T_max=10,
+    _delete_=True,
+    type='CosineAnnealingLR',
+    by_epoch=True,
+    T_max=10,
     eta_min=0.)
 train_cfg = dict(max_epochs=10, val_interval=10)

@@ -1,23 +1,13 @@
 """GLMC's configs in MMPretrain's model index (``list_models``,
 ``get_model``, the inferencers)."""
 import os.path as osp
-from typing import Optional
 
 from mmpretrain.apis import ModelHub
 
+from ..utils.package_files import package_path
 
-def _find_model_index() -> Optional[str]:
-    """``model-index.yml`` of the installed package (``glmc_mm/.mim``), else
-    of the source checkout this package is imported from, else None."""
-    package = osp.dirname(osp.dirname(osp.abspath(__file__)))
-    for root in (osp.join(package, '.mim'), osp.dirname(package)):
-        path = osp.join(root, 'model-index.yml')
-        if osp.isfile(path):
-            return path
-    return None
-
-
-MODEL_INDEX = _find_model_index()
+# of the installed package, else of the checkout; None where neither has it
+MODEL_INDEX = package_path('model-index.yml')
 
 
 def register_glmc_models() -> None:

@@ -1,6 +1,5 @@
-from .cifar_lt import CIFAR100LT, CIFAR10LT
-from .class_counts import (CLASS_COUNTS_KEY, TRAIN_CLASS_COUNTS_KEY,
-                           LabelCountsMixin, class_counts_from_config,
+from .cifar_lt import CIFAR10LT, CIFAR100LT
+from .class_counts import (LabelCountsMixin, class_counts_from_config,
                            get_class_counts)
 from .fashion_mnist_idx import FashionMNISTIDX
 from .label_list_dataset import ImageNetLT, INaturalist2018, LabelListDataset
@@ -13,10 +12,9 @@ from .training_stream_dataset import TrainingStreamDataset
 from .transforms import RandomLumaGrayscale
 
 __all__ = [
-    'CIFAR10LT', 'CIFAR100LT', 'CLASS_COUNTS_KEY', 'FashionMNISTIDX',
-    'INaturalist2018', 'ImageNetLT', 'LabelCountsMixin', 'LabelListDataset',
-    'LongTailDataset', 'LongTailMixin', 'RandomLumaGrayscale',
-    'RebalancedBatchSampler', 'TrainingStreamDataset',
-    'TRAIN_CLASS_COUNTS_KEY', 'class_counts_from_config', 'get_class_counts',
+    'CIFAR10LT', 'CIFAR100LT', 'FashionMNISTIDX', 'INaturalist2018',
+    'ImageNetLT', 'LabelCountsMixin', 'LabelListDataset', 'LongTailDataset',
+    'LongTailMixin', 'RandomLumaGrayscale', 'RebalancedBatchSampler',
+    'TrainingStreamDataset', 'class_counts_from_config', 'get_class_counts',
     'long_tail_class_sizes', 'long_tail_indices', 'same_size_collate'
 ]

@@ -23,8 +23,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import init_default_scope
 from mmpretrain.registry import DATASETS
 
-CLASS_COUNTS_KEY = 'class_counts'
-TRAIN_CLASS_COUNTS_KEY = 'train_class_counts'
+from ..utils.metainfo_keys import CLASS_COUNTS_KEY
 
 
 def count_labels(labels: Sequence[int], num_classes: int) -> tuple:
@@ -67,9 +66,9 @@ def class_counts_from_config(
         split: str = 'train') -> Tuple[np.ndarray, Optional[Sequence[str]]]:
     """Build a config's dataset and read its per-class counts.
 
-    For the tools, and for checkpoints saved before the model recorded its
-    training counts. Building a dataset reads its annotations (and, for
-    in-memory datasets such as CIFAR, its images).
+    For the tools, and for checkpoints converted from the authors' code,
+    which hold no training counts. Building a dataset reads its annotations
+    (and, for in-memory datasets such as CIFAR, its images).
 
     Args:
         cfg (Config): A full config with ``<split>_dataloader``.

@@ -47,7 +47,8 @@ class FashionMNISTIDX(LabelCountsMixin, FashionMNIST):
             if osp.isfile(path):
                 return path
         raise FileNotFoundError(
-            f'FashionMNISTIDX: data_root={self.data_root!r} has neither {name} nor '
+            f'FashionMNISTIDX: data_root={self.data_root!r} has neither '
+            f'{name} nor '
             f"{name[:-len('.gz')]} (on Debian: apt-get install "
             'dataset-fashion-mnist)')
 

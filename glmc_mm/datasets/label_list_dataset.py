@@ -66,17 +66,18 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
                 continue
             parts = line.strip().rsplit(' ', 1)
             if len(parts) != 2 or not parts[1].lstrip('-').isdigit():
-                raise ValueError(
-                    f'{self.ann_file}, line {number}: expected '
-                    f'"<path> <label>", got {line!r}')
+                raise ValueError(f'{self.ann_file}, line {number}: expected '
+                                 f'"<path> <label>", got {line!r}')
             label = int(parts[1])
             if not 0 <= label < num_classes:
                 raise ValueError(
                     f'{self.ann_file}, line {number}: label {label} is '
                     f'outside [0, {num_classes})')
             data_list.append({
-                'img_path': backend.join_path(self.img_prefix, parts[0]),
-                'gt_label': label
+                'img_path':
+                backend.join_path(self.img_prefix, parts[0]),
+                'gt_label':
+                label
             })
             labels.append(label)
         if not data_list:

@@ -42,26 +42,32 @@ class LongTailDataset(LabelCountsMixin):
             own.
     """
 
-    def __init__(self,
-                 dataset: Union[dict, BaseDataset],
-                 imbalance_factor: float = 100,
-                 seed: int = 0,
-                 max_per_class: Optional[int] = None,
-                 lazy_init: bool = False,
-                 pipeline: Optional[Sequence[Union[dict, Callable]]] = None
-                 ) -> None:
-        self.imbalance_factor = check_number('LongTailDataset', 'imbalance_factor',
-                                             imbalance_factor, minimum=1)
+    def __init__(
+            self,
+            dataset: Union[dict, BaseDataset],
+            imbalance_factor: float = 100,
+            seed: int = 0,
+            max_per_class: Optional[int] = None,
+            lazy_init: bool = False,
+            pipeline: Optional[Sequence[Union[dict,
+                                              Callable]]] = None) -> None:
+        self.imbalance_factor = check_number(
+            'LongTailDataset', 'imbalance_factor', imbalance_factor, minimum=1)
         self.seed = check_number('LongTailDataset', 'seed', seed, integer=True)
         self.max_per_class = None if max_per_class is None else check_number(
-            'LongTailDataset', 'max_per_class', max_per_class, minimum=1, integer=True)
+            'LongTailDataset',
+            'max_per_class',
+            max_per_class,
+            minimum=1,
+            integer=True)
         if isinstance(dataset, dict):
             self.dataset = DATASETS.build(dataset)
         elif isinstance(dataset, BaseDataset):
             self.dataset = dataset
         else:
-            raise TypeError('LongTailDataset: dataset must be a config dict or '
-                            f'a BaseDataset, got {type(dataset).__name__}')
+            raise TypeError('LongTailDataset: dataset must be a config dict '
+                            'or a BaseDataset, got '
+                            f'{type(dataset).__name__}')
         if pipeline is not None:
             if self.dataset.pipeline.transforms:
                 raise ValueError(
@@ -86,8 +92,8 @@ class LongTailDataset(LabelCountsMixin):
         self.dataset.full_init()
         classes = self._metainfo.get('classes')
         if not classes:
-            raise ValueError('LongTailDataset needs metainfo["classes"] in the '
-                             f'wrapped {type(self.dataset).__name__}')
+            raise ValueError('LongTailDataset needs metainfo["classes"] in '
+                             f'the wrapped {type(self.dataset).__name__}')
         labels = np.asarray(self.dataset.get_gt_labels(), dtype=np.int64)
         keep = long_tail_indices(labels, len(classes), self.imbalance_factor,
                                  self.seed, self.max_per_class, classes)

@@ -34,8 +34,8 @@ class LongTailMixin(LabelCountsMixin):
                  max_per_class=None,
                  **kwargs) -> None:
         owner = type(self).__name__
-        self.imbalance_factor = check_number(owner, 'imbalance_factor',
-                                             imbalance_factor, minimum=1)
+        self.imbalance_factor = check_number(
+            owner, 'imbalance_factor', imbalance_factor, minimum=1)
         self.seed = check_number(owner, 'seed', seed, integer=True)
         self.max_per_class = None if max_per_class is None else check_number(
             owner, 'max_per_class', max_per_class, minimum=1, integer=True)

@@ -31,12 +31,12 @@ def long_tail_class_sizes(max_per_class: int,
         list[int]: ``n_i`` for every class.
     """
     owner = 'long_tail_class_sizes'
-    imbalance_factor = check_number(owner, 'imbalance_factor',
-                                    imbalance_factor, minimum=1)
-    num_classes = check_number(owner, 'num_classes', num_classes, minimum=1,
-                               integer=True)
-    max_per_class = check_number(owner, 'max_per_class', max_per_class,
-                                 minimum=1, integer=True)
+    imbalance_factor = check_number(
+        owner, 'imbalance_factor', imbalance_factor, minimum=1)
+    num_classes = check_number(
+        owner, 'num_classes', num_classes, minimum=1, integer=True)
+    max_per_class = check_number(
+        owner, 'max_per_class', max_per_class, minimum=1, integer=True)
     sizes = _profile(max_per_class, num_classes, imbalance_factor)
     empty = [i for i, n in enumerate(sizes) if n == 0]
     if empty:
@@ -44,8 +44,9 @@ def long_tail_class_sizes(max_per_class: int,
         name = f" ('{classes[i]}')" if classes is not None else ''
         # the float formula can empty the tail at IF = n_max (49 * (1 / 49)
         # is 0.99999...), so the factor named is one it keeps every class at
-        largest = next(factor for factor in range(max_per_class, 0, -1)
-                       if min(_profile(max_per_class, num_classes, factor)))
+        largest = next(
+            factor for factor in range(max_per_class, 0, -1)
+            if min(_profile(max_per_class, num_classes, factor)))
         raise ValueError(
             f'imbalance_factor={imbalance_factor:g} leaves class {i}{name} '
             f'with 0 images (n_max={max_per_class}); the largest integer '
@@ -95,9 +96,14 @@ def long_tail_indices(labels: np.ndarray,
                          f'[0, {num_classes})')
     n_max = int(available.max())
     if max_per_class is not None:
-        n_max = min(n_max, check_number('long_tail_indices', 'max_per_class',
-                                        max_per_class, minimum=1,
-                                        integer=True))
+        n_max = min(
+            n_max,
+            check_number(
+                'long_tail_indices',
+                'max_per_class',
+                max_per_class,
+                minimum=1,
+                integer=True))
     sizes = long_tail_class_sizes(n_max, num_classes, imbalance_factor,
                                   classes)
     missing = [i for i in range(num_classes) if available[i] == 0]

@@ -18,8 +18,8 @@ def _named(sample: dict, index: int) -> str:
     path = getattr(data_sample, 'img_path', None)
     if path is None:
         sample_idx = getattr(data_sample, 'sample_idx', None)
-        return (f'sample {sample_idx}' if sample_idx is not None else
-                f'item {index} of the batch')
+        return (f'sample {sample_idx}'
+                if sample_idx is not None else f'item {index} of the batch')
     return str(path)
 
 

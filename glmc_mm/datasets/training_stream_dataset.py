@@ -78,8 +78,10 @@ class TrainingStreamDataset(Subset):
                     'train_dataloader.batch_sampler=dict(type='
                     f"'RebalancedBatchSampler'); this one is "
                     f'{type(batches).__name__}')
-            return [i for batch in batches
-                    for i in (batch if isinstance(batch, list) else [batch])]
+            return [
+                i for batch in batches
+                for i in (batch if isinstance(batch, list) else [batch])
+            ]
         if not batches.with_uniform:
             if stream == 'uniform':
                 raise ValueError(
@@ -88,8 +90,9 @@ class TrainingStreamDataset(Subset):
             return [i for batch in batches for i in batch]
         return [
             i for batch in batches
-            for i in (batch[:len(batch) // 2] if stream == 'uniform' else
-                      batch[len(batch) // 2:])
+            for i in (batch[:len(batch) //
+                            2] if stream == 'uniform' else batch[len(batch) //
+                                                                 2:])
         ]
 
     def _log_draws(self) -> None:

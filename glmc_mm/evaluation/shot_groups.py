@@ -65,12 +65,10 @@ def shot_group_options(cfg) -> dict:
     evaluators = cfg.get('val_evaluator') or []
     if not isinstance(evaluators, (list, tuple)):
         evaluators = [evaluators]
-    options = dict(many_threshold=100, few_threshold=20,
-                   convention='standard')
+    options = dict(many_threshold=100, few_threshold=20, convention='standard')
     for evaluator in evaluators:
         if evaluator.get('type') == 'LongTailAccuracy':
-            options.update({
-                key: evaluator[key]
-                for key in options if key in evaluator
-            })
+            options.update(
+                {key: evaluator[key]
+                 for key in options if key in evaluator})
     return options

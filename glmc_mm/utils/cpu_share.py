@@ -1,7 +1,6 @@
-"""Which CPU this process runs on, how many CPUs it may use, and how busy
-other processes keep them (Linux ``/proc``; elsewhere nothing is measured)."""
+"""How many CPUs this process may use, and how busy other processes keep
+them (Linux ``/proc``; elsewhere nothing is measured)."""
 import os
-import platform
 from typing import List, NamedTuple, Optional
 
 CLOCK_TICKS = os.sysconf('SC_CLK_TCK') if hasattr(os, 'sysconf') else 100
@@ -21,30 +20,6 @@ def usable_cpus(cpu_max: str = '/sys/fs/cgroup/cpu.max') -> List[int]:
     except (OSError, ValueError):
         pass
     return cpus
-
-
-def cpu_name(cpuinfo: str = '/proc/cpuinfo') -> str:
-    """The CPU's model, family, model number and stepping (from the file
-    ``cpuinfo``, else :func:`platform.processor`), and the kernels torch
-    chose for it: what a run's rounding, and so its exact figures, depend
-    on besides its config, seed and thread count."""
-    import torch
-    fields = {}
-    try:
-        with open(cpuinfo) as f:
-            for line in f:
-                if not line.strip():
-                    break
-                key, _, value = line.partition(':')
-                fields[key.strip()] = value.strip()
-    except OSError:
-        pass
-    name = fields.get('model name') or platform.processor() or 'unknown CPU'
-    numbers = ', '.join(f'{key} {fields[key]}'
-                        for key in ('cpu family', 'model', 'stepping')
-                        if key in fields)
-    return (f'{name}{f" ({numbers})" if numbers else ""}, torch kernels '
-            f'{torch.backends.cpu.get_cpu_capability()}')
 
 
 class CpuSample(NamedTuple):

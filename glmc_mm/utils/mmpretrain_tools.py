@@ -28,8 +28,8 @@ def mmpretrain_tool_path(tool: str) -> str:
     if not osp.isfile(path):
         known = sorted(
             osp.relpath(osp.join(folder, name), MMPRETRAIN_TOOLS)
-            for folder, _, names in os.walk(MMPRETRAIN_TOOLS)
-            for name in names if name.endswith('.py'))
+            for folder, _, names in os.walk(MMPRETRAIN_TOOLS) for name in names
+            if name.endswith('.py'))
         raise FileNotFoundError(
             f'MMPretrain has no tool {tool!r} (in {MMPRETRAIN_TOOLS}); its '
             f'tools are: {", ".join(known)}')

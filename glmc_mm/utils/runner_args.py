@@ -49,8 +49,13 @@ def load_config(args: argparse.Namespace) -> Config:
         cfg.merge_from_dict(args.cfg_options)
     seed = cfg.get('randomness', {}).get('seed')
     if seed is not None:
-        check_number('config', 'randomness.seed', seed, minimum=0,
-                     maximum=2**32 - 1, integer=True)
+        check_number(
+            'config',
+            'randomness.seed',
+            seed,
+            minimum=0,
+            maximum=2**32 - 1,
+            integer=True)
     cfg.launcher = args.launcher
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir

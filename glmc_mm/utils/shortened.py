@@ -2,7 +2,8 @@
 from typing import Sequence
 
 
-def shortened(items: Sequence[str], limit: int = 10,
+def shortened(items: Sequence[str],
+              limit: int = 10,
               separator: str = ', ') -> str:
     """The first ``limit`` of ``items`` joined by ``separator``, then
     ``' and N more'`` for the rest, if any.

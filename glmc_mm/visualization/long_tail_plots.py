@@ -21,9 +21,12 @@ def _shade_groups(axis, counts: np.ndarray, order: np.ndarray,
     for name in SHOT_GROUPS:
         places = sorted(position[int(c)] for c in groups[name])
         if places:
-            axis.axvspan(places[0] - 0.5, places[-1] + 0.5,
-                         color=GROUP_COLOURS[name], zorder=0,
-                         label=f'{name}-shot ({len(places)})')
+            axis.axvspan(
+                places[0] - 0.5,
+                places[-1] + 0.5,
+                color=GROUP_COLOURS[name],
+                zorder=0,
+                label=f'{name}-shot ({len(places)})')
 
 
 def _class_axes(counts: Sequence[int], shot_options: Optional[dict]) -> tuple:
@@ -57,8 +60,7 @@ def plot_class_counts(counts: Sequence[int],
             :func:`shot_groups` (thresholds, convention).
     """
     fig, axis, counts, order = _class_axes(counts, shot_options)
-    axis.bar(np.arange(len(counts)), counts[order], color='#2e6da4',
-             zorder=2)
+    axis.bar(np.arange(len(counts)), counts[order], color='#2e6da4', zorder=2)
     axis.set_yscale('log')
     axis.set_ylabel('training images (log scale)')
     _label_classes(axis, order, classes)
@@ -74,8 +76,10 @@ def _label_classes(axis, order: np.ndarray,
     axis.set_xlabel('class, by decreasing training count')
     if classes is not None and len(classes) <= 30:
         axis.set_xticks(np.arange(len(order)))
-        axis.set_xticklabels([classes[i] for i in order], rotation=45,
-                             ha='right', fontsize=8)
+        axis.set_xticklabels([classes[i] for i in order],
+                             rotation=45,
+                             ha='right',
+                             fontsize=8)
 
 
 def plot_per_class_accuracy(counts: Sequence[int],
@@ -99,14 +103,17 @@ def plot_per_class_accuracy(counts: Sequence[int],
     for k, (name, accuracy) in enumerate(runs.items()):
         values = np.array([np.nan if a is None else a for a in accuracy],
                           dtype=float)[order]
-        axis.bar(np.arange(len(counts)) - 0.4 + width * (k + 0.5), values,
-                 width=width, label=f'{name} (mean {np.nanmean(values):.1f})',
-                 zorder=2)
+        axis.bar(
+            np.arange(len(counts)) - 0.4 + width * (k + 0.5),
+            values,
+            width=width,
+            label=f'{name} (mean {np.nanmean(values):.1f})',
+            zorder=2)
     axis.set_ylim(0, 100)
     axis.set_ylabel('test accuracy (%)')
     _label_classes(axis, order, classes)
-    axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.18), ncol=3,
-                fontsize=8)
+    axis.legend(
+        loc='upper center', bbox_to_anchor=(0.5, 1.18), ncol=3, fontsize=8)
     _save(fig, out_file)
 
 
@@ -130,10 +137,12 @@ def plot_training_curves(records: List[dict], out_file: str) -> None:
     top.set_ylabel('loss')
     top.legend(fontsize=8)
     if 'alpha' in train[0]:
-        bottom.plot(steps, [r['alpha'] for r in train], label='alpha',
-                    color='black')
-        bottom.plot(steps, [1 - r['alpha'] for r in train],
-                    label='1 - alpha (weight of fc_cb)', color='grey')
+        bottom.plot(
+            steps, [r['alpha'] for r in train], label='alpha', color='black')
+        bottom.plot(
+            steps, [1 - r['alpha'] for r in train],
+            label='1 - alpha (weight of fc_cb)',
+            color='grey')
     bottom.set_ylabel('cumulative coefficient')
     bottom.set_xlabel('iteration')
     bottom.legend(fontsize=8)
@@ -157,24 +166,26 @@ def plot_shot_group_accuracy(groups: Dict[str, Dict[str, tuple]],
         axis.bar([i - 0.4 + width * (k + 0.5) for i in present],
                  [values[SHOT_GROUPS[i]][0] for i in present],
                  yerr=[values[SHOT_GROUPS[i]][1] for i in present],
-                 width=width, label=name, capsize=2, zorder=2)
+                 width=width,
+                 label=name,
+                 capsize=2,
+                 zorder=2)
     axis.set_xticks(range(len(SHOT_GROUPS)))
     axis.set_xticklabels([f'{g}-shot' for g in SHOT_GROUPS])
     axis.set_ylim(0, 100)
     axis.set_ylabel('test accuracy (%), mean over seeds')
     axis.grid(axis='y', alpha=0.3, zorder=0)
-    axis.legend(loc='upper center', bbox_to_anchor=(0.5, 1.2), ncol=4,
-                fontsize=8)
+    axis.legend(
+        loc='upper center', bbox_to_anchor=(0.5, 1.2), ncol=4, fontsize=8)
     _save(fig, out_file)
 
 
-def plot_validation_curves(curves: Dict[str, Dict[str, np.ndarray]],
-                           out_file: str,
-                           columns: Sequence[str] = ('top1', 'many',
-                                                     'medium', 'few'),
-                           titles: Sequence[str] = ('top-1', 'many-shot',
-                                                    'medium-shot',
-                                                    'few-shot')) -> None:
+def plot_validation_curves(
+    curves: Dict[str, Dict[str, np.ndarray]],
+    out_file: str,
+    columns: Sequence[str] = ('top1', 'many', 'medium', 'few'),
+    titles: Sequence[str] = ('top-1', 'many-shot', 'medium-shot', 'few-shot')
+) -> None:
     """Validation accuracy against epoch, mean ± sample standard deviation
     over seeds: one line per method, one panel per column, a marker at each
     validation (so a method validated once, e.g. cRT, shows as a point).
@@ -187,20 +198,25 @@ def plot_validation_curves(curves: Dict[str, Dict[str, np.ndarray]],
         columns (Sequence[str]): The columns to draw, one panel each.
         titles (Sequence[str]): The panels' titles.
     """
-    fig, axes = plt.subplots(1, len(columns), figsize=(4 * len(columns), 3.6),
-                             sharey=True)
+    fig, axes = plt.subplots(
+        1, len(columns), figsize=(4 * len(columns), 3.6), sharey=True)
     for axis, column, title in zip(np.atleast_1d(axes), columns, titles):
         for name, curve in curves.items():
             if column not in curve:
                 continue
             values = np.asarray(curve[column], dtype=float)
             mean = np.nanmean(values, axis=0)
-            spread = (np.nanstd(values, axis=0, ddof=1)
-                      if len(values) > 1 else np.zeros_like(mean))
-            line, = axis.plot(curve['epoch'], mean, marker='o',
-                              markersize=3, label=name)
-            axis.fill_between(curve['epoch'], mean - spread, mean + spread,
-                              color=line.get_color(), alpha=0.15)
+            spread = (
+                np.nanstd(values, axis=0, ddof=1)
+                if len(values) > 1 else np.zeros_like(mean))
+            line, = axis.plot(
+                curve['epoch'], mean, marker='o', markersize=3, label=name)
+            axis.fill_between(
+                curve['epoch'],
+                mean - spread,
+                mean + spread,
+                color=line.get_color(),
+                alpha=0.15)
         axis.set_title(title)
         axis.set_xlabel('epoch')
         axis.set_ylim(0, 100)

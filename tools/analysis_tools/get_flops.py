@@ -12,8 +12,12 @@ from glmc_mm.utils.model_complexity import model_complexity
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('config', help='config file path')
-    parser.add_argument('--shape', type=int, nargs='+', default=[224, 224],
-                        help='input image size: H W, or one number')
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs='+',
+        default=[224, 224],
+        help='input image size: H W, or one number')
     args = parser.parse_args()
     if len(args.shape) not in (1, 2):
         raise SystemExit(f'--shape takes 1 or 2 numbers, got {args.shape}')

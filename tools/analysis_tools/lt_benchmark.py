@@ -12,11 +12,12 @@ differences within the spread over seeds), ``per_class_e<epochs>.png``,
 
 Example::
 
-    python tools/analysis_tools/lt_benchmark.py \\
-        --methods CE=configs/glmc/ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py \\
-                  GLMC=configs/glmc/glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py \\
-                  cRT=configs/glmc/crt_resnet32-w16_1xb64-10e_fashion-mnist-lt.py@CE \\
-        --seeds 0 1 2 --epochs 30
+    cd configs/glmc
+    python ../../tools/analysis_tools/lt_benchmark.py \\
+        --methods CE=ce_resnet32-w16_1xb64-30e_fashion-mnist-lt.py \\
+                  GLMC=glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py \\
+                  cRT=crt_resnet32-w16_1xb64-10e_fashion-mnist-lt.py@CE \\
+        --seeds 0 1 2 --epochs 30 --work-dir ../../work_dirs/lt_benchmark
 """
 import argparse
 import os
@@ -25,10 +26,11 @@ import sys
 
 from mmengine.config import Config
 
+from glmc_mm.benchmark.lt_benchmark import (RunMismatchError, check_run_dir,
+                                            parse_methods, plan_run,
+                                            run_method)
+from glmc_mm.benchmark.lt_benchmark_report import write_report
 from glmc_mm.evaluation import shot_group_options
-from glmc_mm.utils.lt_benchmark import (RunMismatchError, check_run_dir,
-                                        parse_methods, plan_run, run_method)
-from glmc_mm.utils.lt_benchmark_report import write_report
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -48,28 +50,45 @@ def at_least(minimum: int):
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--methods', nargs='+', required=True,
-                        metavar='NAME=CONFIG[@OTHER]')
-    parser.add_argument('--seeds', type=at_least(0), nargs='+',
-                        default=[0, 1, 2])
-    parser.add_argument('--epochs', type=at_least(1), nargs='+',
-                        required=True,
-                        help='schedule lengths of the (first-stage) runs')
-    parser.add_argument('--val-interval', type=at_least(1), default=10,
-                        help='epochs between validations (and the last)')
-    parser.add_argument('--checkpoint-interval', type=at_least(1), default=1,
-                        help='epochs between checkpoints: a stopped run '
-                        'continues from the last one')
-    parser.add_argument('--dataloader-workers', type=at_least(0), default=0,
-                        help='worker processes per dataloader; 0 (the '
-                        'default) makes a resumed run train exactly as an '
-                        'uninterrupted one, more workers do not')
+    parser.add_argument(
+        '--methods', nargs='+', required=True, metavar='NAME=CONFIG[@OTHER]')
+    parser.add_argument(
+        '--seeds', type=at_least(0), nargs='+', default=[0, 1, 2])
+    parser.add_argument(
+        '--epochs',
+        type=at_least(1),
+        nargs='+',
+        required=True,
+        help='schedule lengths of the (first-stage) runs')
+    parser.add_argument(
+        '--val-interval',
+        type=at_least(1),
+        default=10,
+        help='epochs between validations (and the last)')
+    parser.add_argument(
+        '--checkpoint-interval',
+        type=at_least(1),
+        default=1,
+        help='epochs between checkpoints: a stopped run '
+        'continues from the last one')
+    parser.add_argument(
+        '--dataloader-workers',
+        type=at_least(0),
+        default=0,
+        help='worker processes per dataloader; 0 (the '
+        'default) makes a resumed run train exactly as an '
+        'uninterrupted one, more workers do not')
     parser.add_argument('--work-dir', default='work_dirs/lt_benchmark')
-    parser.add_argument('--cfg-options', nargs='+', default=[],
-                        help='key=value applied to every run')
-    parser.add_argument('--report', action='store_true',
-                        help='train nothing: write the report of the runs '
-                        'finished so far')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        help='key=value applied to every run')
+    parser.add_argument(
+        '--report',
+        action='store_true',
+        help='train nothing: write the report of the runs '
+        'finished so far')
     args = parser.parse_args()
     for name in ('seeds', 'epochs'):
         values = getattr(args, name)
@@ -88,9 +107,8 @@ def main() -> None:
         runs = [
             plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
                      args.val_interval, args.checkpoint_interval,
-                     args.dataloader_workers)
-            for epochs in args.epochs for method in methods
-            for seed in args.seeds
+                     args.dataloader_workers) for epochs in args.epochs
+            for method in methods for seed in args.seeds
         ]
         for run in runs:
             check_run_dir(run)

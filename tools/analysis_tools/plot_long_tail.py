@@ -15,9 +15,9 @@ import os.path as osp
 from mmengine.config import Config
 
 import glmc_mm  # noqa: F401  (registers the components)
+from glmc_mm.benchmark import latest_test_metrics, training_scalars
 from glmc_mm.datasets import class_counts_from_config
 from glmc_mm.evaluation import SHOT_GROUPS, shot_group_options, shot_groups
-from glmc_mm.utils import latest_test_metrics, training_scalars
 from glmc_mm.visualization import (plot_class_counts, plot_per_class_accuracy,
                                    plot_training_curves)
 
@@ -40,8 +40,10 @@ def parse_args() -> argparse.Namespace:
 def shot_table(name: str, metrics: dict, counts, shot_options: dict) -> str:
     """One run's accuracies by shot group."""
     groups = shot_groups(counts, **shot_options)
-    lines = [f'{name}: top-1 {metrics["lt/top1"]:.2f}, mean per-class '
-             f'{metrics["lt/mean_class"]:.2f}']
+    lines = [
+        f'{name}: top-1 {metrics["lt/top1"]:.2f}, mean per-class '
+        f'{metrics["lt/mean_class"]:.2f}'
+    ]
     for group in SHOT_GROUPS:
         value = metrics.get(f'lt/{group}')
         shown = f'{value:6.2f}' if value is not None else ' empty'

@@ -34,10 +34,11 @@ def format_table(classes, counts, shot_options: dict) -> str:
     for label, (name, count) in enumerate(zip(classes, counts)):
         lines.append(f'{label:>5}  {str(name):<{width}}  {int(count):>7}  '
                      f'{group_of[label]}')
-    lines.append(f'total {int(counts.sum())} images in {len(counts)} classes, '
-                 f'imbalance factor {counts.max() / max(counts.min(), 1):.1f}; '
-                 + ', '.join(f'{name}-shot classes: {len(groups[name])}'
-                             for name in SHOT_GROUPS))
+    factor = counts.max() / max(counts.min(), 1)
+    shots = ', '.join(f'{name}-shot classes: {len(groups[name])}'
+                      for name in SHOT_GROUPS)
+    lines.append(f'total {int(counts.sum())} images in {len(counts)} '
+                 f'classes, imbalance factor {factor:.1f}; {shots}')
     return '\n'.join(lines)
 
 
@@ -46,8 +47,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     counts, classes = class_counts_from_config(cfg, args.split)
     print(f'{args.config} ({args.split}):')
-    print(format_table(classes or range(len(counts)), counts,
-                       shot_group_options(cfg)))
+    print(
+        format_table(
+            classes or range(len(counts)), counts, shot_group_options(cfg)))
 
 
 if __name__ == '__main__':

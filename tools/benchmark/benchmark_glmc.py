@@ -15,7 +15,7 @@ process on generated data in the real formats:
 4. ``authors``: the authors' loop (two DataLoaders, one with a
    ``WeightedRandomSampler``, per-sample two-view torchvision transforms,
    PyTorch's default collate, NCHW weights) around the authors' step as
-   :mod:`glmc_mm.testing.authors_step` states it;
+   :mod:`glmc_mm.benchmark.authors_step` states it;
 5. ``data``: samples/s the GLMC train dataloader delivers with 0, 1, 2
    workers;
 6. ``pipeline``: samples/s of the train pipeline on ONE core (one process,
@@ -29,7 +29,7 @@ process on generated data in the real formats:
 8. peak resident memory of each process.
 
 Each measure runs in its own process, ``speed_measure.py`` beside this
-script (the measures: :mod:`glmc_mm.utils.speed_measures`). ``--amp`` runs
+script (the measures: :mod:`glmc_mm.benchmark.speed_measures`). ``--amp`` runs
 the steps under mixed precision (GPU only);
 ``--json-out FILE`` also writes the figures, and ``--table FILE ...``
 prints one table from such files (``tools/benchmark/gpu_check.sh``).
@@ -55,8 +55,8 @@ from typing import Dict, List
 import torch
 from mmengine.config import DictAction
 
-from glmc_mm.utils.speed_measures import (MEASURES, REPO, SETTINGS,
-                                          make_data, setting_batch)
+from glmc_mm.benchmark.speed_measures import (MEASURES, SETTINGS, make_data,
+                                              setting_batch)
 
 DEFAULT_MEASURES = MEASURES[:-1]
 CHILD = osp.join(osp.dirname(osp.abspath(__file__)), 'speed_measure.py')
@@ -64,47 +64,70 @@ CHILD = osp.join(osp.dirname(osp.abspath(__file__)), 'speed_measure.py')
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--settings', nargs='+', default=list(SETTINGS),
-                        choices=list(SETTINGS))
-    parser.add_argument('--measures', nargs='+',
-                        default=list(DEFAULT_MEASURES), choices=MEASURES)
-    parser.add_argument('--windows', type=int, default=3,
-                        help='timed windows per figure')
-    parser.add_argument('--window-steps', type=int, default=3,
-                        help='steps per timed window')
-    parser.add_argument('--warmup', type=int, default=2)
-    parser.add_argument('--workers', type=int, default=2,
-                        help='dataloader workers of the timed runs')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction, default={},
+        '--settings',
+        nargs='+',
+        default=list(SETTINGS),
+        choices=list(SETTINGS))
+    parser.add_argument(
+        '--measures',
+        nargs='+',
+        default=list(DEFAULT_MEASURES),
+        choices=MEASURES)
+    parser.add_argument(
+        '--windows', type=int, default=3, help='timed windows per figure')
+    parser.add_argument(
+        '--window-steps', type=int, default=3, help='steps per timed window')
+    parser.add_argument('--warmup', type=int, default=2)
+    parser.add_argument(
+        '--workers',
+        type=int,
+        default=2,
+        help='dataloader workers of the timed runs')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        default={},
         help='override settings of the GLMC config, e.g. '
         'model.channels_last=False')
-    parser.add_argument('--pipeline-samples', type=int, default=60,
-                        help='samples timed by the pipeline measure')
-    parser.add_argument('--amp', action='store_true',
-                        help='mixed precision (needs a GPU)')
+    parser.add_argument(
+        '--pipeline-samples',
+        type=int,
+        default=60,
+        help='samples timed by the pipeline measure')
+    parser.add_argument(
+        '--amp', action='store_true', help='mixed precision (needs a GPU)')
     parser.add_argument('--json-out', help='also write the figures here')
-    parser.add_argument('--table', nargs='+', metavar='JSON',
-                        help='print one table from --json-out files, then '
-                        'stop')
+    parser.add_argument(
+        '--table',
+        nargs='+',
+        metavar='JSON',
+        help='print one table from --json-out files, then '
+        'stop')
     return parser.parse_args()
 
 
 def run_measure(measure: str, setting: str, root: str,
                 args: argparse.Namespace) -> dict:
     """The figures of one measure, from a fresh process."""
-    overrides = ['--cfg-options', *(
-        f'{k}={v}' for k, v in args.cfg_options.items())
-                 ] if args.cfg_options else []
-    out = subprocess.run(
-        [sys.executable, CHILD, measure, setting, root, '--windows',
-         str(args.windows), '--window-steps', str(args.window_steps),
-         '--warmup', str(args.warmup), '--workers', str(args.workers),
-         '--pipeline-samples', str(args.pipeline_samples),
-         *(['--amp'] if args.amp else []), *overrides],
-        cwd=REPO, capture_output=True, text=True)
-    lines = [line for line in out.stdout.splitlines()
-             if line.startswith('RESULT ')]
+    overrides = [
+        '--cfg-options', *(f'{k}={v}' for k, v in args.cfg_options.items())
+    ] if args.cfg_options else []
+    out = subprocess.run([
+        sys.executable, CHILD, measure, setting, root, '--windows',
+        str(args.windows), '--window-steps',
+        str(args.window_steps), '--warmup',
+        str(args.warmup), '--workers',
+        str(args.workers), '--pipeline-samples',
+        str(args.pipeline_samples), *(['--amp'] if args.amp else []),
+        *overrides
+    ],
+                         capture_output=True,
+                         text=True)
+    lines = [
+        line for line in out.stdout.splitlines() if line.startswith('RESULT ')
+    ]
     if out.returncode or not lines:
         raise SystemExit(f'{setting}/{measure} failed:\n'
                          f'{out.stderr[-3000:]}')
@@ -169,21 +192,26 @@ def print_table(paths: List[str]) -> None:
         with open(path) as f:
             run = json.load(f)
         for setting, figures in run['settings'].items():
-            rate = {m: figures[m]['images_per_s'] for m in
-                    ('runner', 'floor', 'authors') if m in figures}
-            cells = [f'{rate[m]:.1f}' if m in rate else '-'
-                     for m in ('runner', 'floor', 'authors')]
+            rate = {
+                m: figures[m]['images_per_s']
+                for m in ('runner', 'floor', 'authors') if m in figures
+            }
+            cells = [
+                f'{rate[m]:.1f}' if m in rate else '-'
+                for m in ('runner', 'floor', 'authors')
+            ]
             for a, b in (('runner', 'floor'), ('runner', 'authors')):
-                cells.append(f'{rate[a] / rate[b]:.3f}'
-                             if {a, b} <= set(rate) else '-')
+                cells.append(f'{rate[a] / rate[b]:.3f}' if {a, b} <=
+                             set(rate) else '-')
             pipe = figures.get('pipeline')
-            cells.append(f'{pipe["ours"]["samples_per_s"]:.0f} / '
-                         f'{pipe["authors"]["samples_per_s"]:.0f}'
-                         if pipe else '-')
-            cells.append(str(figures['max-batch']['max_batch'])
-                         if 'max-batch' in figures else '-')
-            print(f'| {run["device"]} | {setting} | {run["options"]} | '
-                  + ' | '.join(cells) + ' |')
+            cells.append(
+                f'{pipe["ours"]["samples_per_s"]:.0f} / '
+                f'{pipe["authors"]["samples_per_s"]:.0f}' if pipe else '-')
+            cells.append(
+                str(figures['max-batch']['max_batch']) if 'max-batch' in
+                figures else '-')
+            print(f'| {run["device"]} | {setting} | {run["options"]} | ' +
+                  ' | '.join(cells) + ' |')
 
 
 def main() -> None:
@@ -209,11 +237,15 @@ def main() -> None:
         }
         print_setting(setting, every[setting])
     if args.json_out:
-        options = ' '.join([*(['amp'] if args.amp else []), *(
-            f'{k}={v}' for k, v in args.cfg_options.items())]) or 'defaults'
+        options = ' '.join([
+            *(['amp'] if args.amp else []),
+            *(f'{k}={v}' for k, v in args.cfg_options.items())
+        ]) or 'defaults'
         with open(args.json_out, 'w') as f:
-            json.dump(dict(device=device, options=options, settings=every),
-                      f, indent=1)
+            json.dump(
+                dict(device=device, options=options, settings=every),
+                f,
+                indent=1)
 
 
 if __name__ == '__main__':

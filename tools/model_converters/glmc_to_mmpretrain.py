@@ -24,7 +24,8 @@ non-persistent, so they are not in ``state_dict()`` and come from the config
 at test time; any persistent key the converter cannot provide is reported as
 missing. The authors' checkpoints hold no training class counts, so the
 model's ``train_class_counts`` buffer is written as zeros ("not recorded"):
-``tools/test.py`` then counts the config's training set for the shot groups.
+``tools/test.py`` then counts the config's training set for the shot groups
+(``ClassCountsHook``).
 
 Example::
 
@@ -46,7 +47,7 @@ from mmpretrain.registry import MODELS
 
 import glmc_mm  # noqa: F401  (registers the components, applies compat)
 from glmc_mm.compat import UnsafeCheckpointError, load_from_local
-from glmc_mm.datasets import TRAIN_CLASS_COUNTS_KEY
+from glmc_mm.utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
 
 # The authors' head modules and their names in GLMCHead; every other key
 # belongs to the backbone.
@@ -111,8 +112,8 @@ def describe_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[str, str]:
     """
     blocks = {
         match.groups()
-        for match in map(re.compile(r'layer(\d+)\.(\d+)\.').match,
-                         state_dict) if match
+        for match in map(re.compile(r'layer(\d+)\.(\d+)\.').match, state_dict)
+        if match
     }
     has_layer4 = any(stage == '4' for stage, _ in blocks)
     if not has_layer4 and not any('.downsample.' in key for key in state_dict):
@@ -123,8 +124,9 @@ def describe_layout(state_dict: Dict[str, torch.Tensor]) -> Tuple[str, str]:
     bottleneck = any(key.endswith('.conv3.weight') for key in state_dict)
     depth = (3 if bottleneck else 2) * len(blocks) + 2
     conv2 = state_dict.get('layer1.0.conv2.weight')
-    grouped = isinstance(conv2, torch.Tensor) and conv2.ndim == 4 and (
-        conv2.shape[0] > conv2.shape[1])
+    grouped = isinstance(
+        conv2, torch.Tensor) and conv2.ndim == 4 and (conv2.shape[0]
+                                                      > conv2.shape[1])
     if grouped:
         return TORCHVISION, (f'torchvision ResNeXt-{depth} '
                              f'{conv2.shape[0] // conv2.shape[1]}x'
@@ -163,8 +165,8 @@ def load_source(src: str) -> dict:
         checkpoint = load_from_local(src, map_location='cpu')
     except (FileNotFoundError, UnsafeCheckpointError) as error:
         raise SystemExit(f'Refused: {error}') from None
-    if not (isinstance(checkpoint, dict)
-            and all(entry in checkpoint for entry in SOURCE_ENTRIES)
+    if not (isinstance(checkpoint, dict) and all(entry in checkpoint
+                                                 for entry in SOURCE_ENTRIES)
             and isinstance(checkpoint['state_dict'], dict)):
         found = sorted(checkpoint) if isinstance(
             checkpoint, dict) else type(checkpoint).__name__

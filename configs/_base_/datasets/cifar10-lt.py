@@ -45,6 +45,7 @@ val_dataloader = dict(
         split='test',
         pipeline=test_pipeline),
 )
-val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5), convention='authors')
+val_evaluator = dict(
+    type='LongTailAccuracy', topk=(1, 5), convention='authors')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

@@ -7,8 +7,12 @@ data_preprocessor = dict(
     cutmix_correct_lam=False)
 train_dataloader = dict(
     batch_sampler=dict(type='RebalancedBatchSampler', resample_weighting=0.0),
-    dataset=dict(dataset=dict(pipeline=[
-        *_base_.load_pipeline,
-        dict(type='MultiView', num_views=2, transforms=[_base_.view_pipeline]),
-        dict(type='PackInputs'),
-    ])))
+    dataset=dict(
+        dataset=dict(pipeline=[
+            *_base_.load_pipeline,
+            dict(
+                type='MultiView',
+                num_views=2,
+                transforms=[_base_.view_pipeline]),
+            dict(type='PackInputs'),
+        ])))

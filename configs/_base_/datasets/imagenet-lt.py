@@ -66,6 +66,7 @@ val_dataloader = dict(
         ann_file='ImageNet_LT_test.txt',
         pipeline=test_pipeline),
 )
-val_evaluator = dict(type='LongTailAccuracy', topk=(1, 5), convention='authors')
+val_evaluator = dict(
+    type='LongTailAccuracy', topk=(1, 5), convention='authors')
 test_dataloader = val_dataloader
 test_evaluator = val_evaluator

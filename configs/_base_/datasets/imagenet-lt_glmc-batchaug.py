@@ -18,8 +18,9 @@ crop_flip_pipeline = [
     dict(type='ContiguousRandomResizedCrop', scale=224, backend='pillow'),
     dict(type='RandomFlip', prob=0.5, direction='horizontal'),
 ]
-train_dataloader = dict(dataset=dict(pipeline=[
-    *_base_.load_pipeline,
-    dict(type='MultiView', num_views=2, transforms=[crop_flip_pipeline]),
-    dict(type='PackInputs'),
-]))
+train_dataloader = dict(
+    dataset=dict(pipeline=[
+        *_base_.load_pipeline,
+        dict(type='MultiView', num_views=2, transforms=[crop_flip_pipeline]),
+        dict(type='PackInputs'),
+    ]))

@@ -65,11 +65,17 @@ class RebalancedBatchSampler(Sampler):
                  drop_last: bool = False,
                  with_uniform: bool = True) -> None:
         self.sampler = sampler
-        self.batch_size = check_number('RebalancedBatchSampler', 'batch_size',
-                                       batch_size, minimum=1, integer=True)
+        self.batch_size = check_number(
+            'RebalancedBatchSampler',
+            'batch_size',
+            batch_size,
+            minimum=1,
+            integer=True)
         self.resample_weighting = check_number(
-            'RebalancedBatchSampler', 'resample_weighting (q)',
-            resample_weighting, minimum=0)
+            'RebalancedBatchSampler',
+            'resample_weighting (q)',
+            resample_weighting,
+            minimum=0)
         self.drop_last = drop_last
         self.with_uniform = with_uniform
         dataset = sampler.dataset
@@ -84,7 +90,8 @@ class RebalancedBatchSampler(Sampler):
         counts = get_class_counts(dataset).astype(np.float64)
         labels = np.asarray(dataset.get_gt_labels(), dtype=np.int64)
         self.class_counts = counts
-        self.weights = torch.from_numpy(counts[labels]**(-self.resample_weighting))
+        self.weights = torch.from_numpy(
+            counts[labels]**(-self.resample_weighting))
         self.rank = get_dist_info()[0]
 
     def class_probabilities(self) -> np.ndarray:
@@ -96,7 +103,8 @@ class RebalancedBatchSampler(Sampler):
     def _generator(self) -> torch.Generator:
         seed = getattr(self.sampler, 'seed', 0)
         epoch = getattr(self.sampler, 'epoch', 0)
-        state = np.random.SeedSequence([seed, epoch, self.rank]).generate_state(1)
+        state = np.random.SeedSequence([seed, epoch,
+                                        self.rank]).generate_state(1)
         return torch.Generator().manual_seed(int(state[0]))
 
     def __iter__(self) -> Iterator[List[int]]:

@@ -102,8 +102,10 @@ class AtomicCheckpointHook(CheckpointHook):
             for partial in glob.glob(
                     osp.join(runner.work_dir, f'.*{PARTIAL_SUFFIX}')):
                 os.remove(partial)
-                print_log(f'Removed {partial}, left by a killed save.',
-                          logger='current', level=logging.WARNING)
+                print_log(
+                    f'Removed {partial}, left by a killed save.',
+                    logger='current',
+                    level=logging.WARNING)
             self._repair_last_checkpoint(runner.work_dir)
         barrier()  # every rank then reads the repaired last_checkpoint
 
@@ -147,14 +149,12 @@ class AtomicCheckpointHook(CheckpointHook):
                              and self.keep_ckpt_ids[-1] == step):
             kept = [*self.keep_ckpt_ids, step]
             remove, kept = kept[:-keep], kept[-keep:]
+            # with ``step`` last, MMEngine takes it as already recorded and
+            # removes nothing before it saves
             self.keep_ckpt_ids = deque(kept, keep)
             # saved in the new checkpoint, so a resumed run removes the rest
             runner.message_hub.update_info('keep_ckpt_ids', kept)
-        self.max_keep_ckpts = -1  # MMEngine would remove the oldest first
-        try:
-            super()._save_checkpoint_with_step(runner, step, meta)
-        finally:
-            self.max_keep_ckpts = keep
+        super()._save_checkpoint_with_step(runner, step, meta)
         for old in remove:
             path = self.file_backend.join_path(self.out_dir,
                                                self.filename_tmpl.format(old))

@@ -4,10 +4,10 @@ from mmengine.evaluator import Evaluator
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
-from ...datasets import (TRAIN_CLASS_COUNTS_KEY, class_counts_from_config,
-                         get_class_counts)
+from ...datasets import class_counts_from_config, get_class_counts
 from ...models.utils import (attach_class_counts, model_num_classes,
                              record_class_counts, recorded_class_counts)
+from ...utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
 from .unwrapped_model import unwrapped_model
 
 
@@ -27,8 +27,9 @@ class ClassCountsHook(Hook):
       :class:`ClassCountsUser`).
     - ``before_val`` / ``before_test``: add the recorded counts to the
       evaluator's ``dataset_meta`` as ``train_class_counts``, where
-      :class:`LongTailAccuracy` reads them. A checkpoint saved before the
-      model recorded its counts has none; the hook then builds the config's
+      :class:`LongTailAccuracy` reads them. A checkpoint converted from
+      the authors' code (``tools/model_converters/glmc_to_mmpretrain.py``)
+      holds zeros, "not recorded"; the hook then builds the config's
       training set to count it, and says so in the log.
 
     A model without any ``num_classes`` is not a classifier (e.g. the
@@ -70,8 +71,8 @@ class ClassCountsHook(Hook):
                 return
             runner.logger.info(
                 'The model has no recorded training class counts (a '
-                'checkpoint saved before glmc_mm recorded them in the model): '
-                "counting the config's training set instead.")
+                'checkpoint converted from the authors\' code): counting the '
+                "config's training set instead.")
             counts, _ = class_counts_from_config(runner.cfg)
             record_class_counts(model, counts, "the config's training set")
         evaluator.dataset_meta = {

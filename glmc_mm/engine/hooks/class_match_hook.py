@@ -77,6 +77,13 @@ class ClassMatchHook(Hook):
     A mismatch is a :class:`ValueError` naming the dataloader, its dataset
     and the missing, extra or reordered classes. An evaluation set without
     class names is not checked.
+
+    MMPretrain's ``ClassNumCheckHook`` covers the first comparison only
+    (the number of names against every ``num_classes``, with ``assert``, so
+    not under ``python -O``), and only against the set at hand: it cannot
+    see a test folder that lacks a class when another folder makes up the
+    number, nor two classes swapped. This hook does both comparisons, so our
+    configs use it in place of MMPretrain's; the two can run together.
     """
 
     priority = 'VERY_HIGH'

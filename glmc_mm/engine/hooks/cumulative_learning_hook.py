@@ -121,7 +121,9 @@ class CumulativeLearningHook(Hook):
         if isinstance(runner.train_loop, EpochBasedTrainLoop):
             self._set(runner, runner.epoch / runner.max_epochs)
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch: Optional[dict] = None) -> None:
         if not isinstance(runner.train_loop, EpochBasedTrainLoop):
             self._set(runner, runner.iter / runner.max_iters)

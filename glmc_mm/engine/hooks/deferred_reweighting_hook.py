@@ -50,8 +50,9 @@ class DeferredReweightingHook(Hook):
                  start_epoch: int,
                  beta: float = 0.9999,
                  loss: str = 'head.loss_module') -> None:
-        if isinstance(start_epoch, bool) or not isinstance(
-                start_epoch, int) or start_epoch < 0:
+        if isinstance(
+                start_epoch,
+                bool) or not isinstance(start_epoch, int) or start_epoch < 0:
             raise ValueError('DeferredReweightingHook: start_epoch must be an '
                              f'int >= 0, got start_epoch={start_epoch!r}')
         if not 0 <= beta < 1:

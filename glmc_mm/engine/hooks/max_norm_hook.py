@@ -20,7 +20,8 @@ class MaxNormHook(Hook):
 
     .. math::
         \\tau = \\min_c \\lVert w_c \\rVert
-              + t\\,(\\max_c \\lVert w_c \\rVert - \\min_c \\lVert w_c \\rVert),
+              + t\\,(\\max_c \\lVert w_c \\rVert
+                     - \\min_c \\lVert w_c \\rVert),
 
     and is saved in checkpoints (``max_norm_threshold``) and restored on
     resume. The bias is not constrained.
@@ -33,9 +34,11 @@ class MaxNormHook(Hook):
 
     priority = 'LOW'
 
-    def __init__(self, thresh: float = 0.1, module: str = 'head.fc_cb') -> None:
-        self.thresh = check_number('MaxNormHook', 'thresh', thresh, minimum=0,
-                                   maximum=1)
+    def __init__(self,
+                 thresh: float = 0.1,
+                 module: str = 'head.fc_cb') -> None:
+        self.thresh = check_number(
+            'MaxNormHook', 'thresh', thresh, minimum=0, maximum=1)
         self.module = module
         self.threshold: Optional[float] = None
 
@@ -48,10 +51,12 @@ class MaxNormHook(Hook):
             self.threshold = low + self.thresh * (high - low)
         weight.mul_((self.threshold / norms).clamp(max=1).unsqueeze(1))
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs=None) -> None:
-        self.project(
-            unwrapped_model(runner).get_submodule(self.module).weight)
+        self.project(unwrapped_model(runner).get_submodule(self.module).weight)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
         checkpoint['max_norm_threshold'] = self.threshold

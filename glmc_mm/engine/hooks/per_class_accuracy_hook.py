@@ -7,7 +7,7 @@ from mmengine.dist import is_main_process
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
 
-from ...datasets import TRAIN_CLASS_COUNTS_KEY
+from ...utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
 
 
 @HOOKS.register_module()

@@ -18,7 +18,10 @@ def global_random_states() -> dict:
     version, internal, gauss = random.getstate()
     return dict(
         python=[version, list(internal), gauss],
-        numpy=[key.tolist(), int(pos), int(has_gauss), float(cached_gaussian)],
+        numpy=[key.tolist(),
+               int(pos),
+               int(has_gauss),
+               float(cached_gaussian)],
         torch=torch.get_rng_state())
 
 

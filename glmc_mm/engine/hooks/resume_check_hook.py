@@ -8,9 +8,10 @@ from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
 # what a scheduler's state holds about its progress, not its schedule
-_PROGRESS_KEYS = frozenset(
-    {'last_step', '_global_step', '_last_value', 'verbose',
-     '_get_value_called_within_step', '_step_count'})
+_PROGRESS_KEYS = frozenset({
+    'last_step', '_global_step', '_last_value', 'verbose',
+    '_get_value_called_within_step', '_step_count'
+})
 
 
 def _schedulers(schedulers) -> Iterator[Tuple[str, Any]]:
@@ -122,13 +123,15 @@ class ResumeCheckHook(Hook):
             for name, scheduler in _schedulers(runner.param_schedulers)
         }
         if list(saved) != list(config):
-            return [f'param_scheduler: checkpoint {len(saved)} schedulers '
-                    f'({", ".join(saved)}), config {len(config)} '
-                    f'({", ".join(config)})']
+            return [
+                f'param_scheduler: checkpoint {len(saved)} schedulers '
+                f'({", ".join(saved)}), config {len(config)} '
+                f'({", ".join(config)})'
+            ]
         return [
-            problem for name, state in config.items()
-            for problem in _differences(name, saved[name], state,
-                                        _PROGRESS_KEYS)
+            problem
+            for name, state in config.items() for problem in _differences(
+                name, saved[name], state, _PROGRESS_KEYS)
         ]
 
     @staticmethod
@@ -138,8 +141,9 @@ class ResumeCheckHook(Hook):
             return []
         config_state = runner.optim_wrapper.state_dict()
         if 'param_groups' not in config_state:  # one wrapper per optimizer
-            pairs = [(f'optim_wrapper.{name}', saved_state.get(name, {}),
-                      state) for name, state in config_state.items()]
+            pairs = [(f'optim_wrapper.{name}', saved_state.get(name,
+                                                               {}), state)
+                     for name, state in config_state.items()]
         else:
             pairs = [('optim_wrapper', saved_state, config_state)]
         problems: List[str] = []

@@ -3,10 +3,10 @@ import re
 from typing import List, Sequence
 
 from mmengine.hooks import Hook
-from mmengine.model import BaseTTAModel, is_model_wrapper
 from mmpretrain.registry import HOOKS
 
 from ...utils.shortened import shortened
+from .unwrapped_model import unwrapped_model
 
 
 def _listed(title: str, items: List[str]) -> str:
@@ -31,35 +31,34 @@ class StrictLoadHook(Hook):
             checkpoint of another model); MMEngine then warns about what it
             skipped. Defaults to False.
         optional_keys (Sequence[str]): Keys that may be missing from either
-            side. Defaults to ``('train_class_counts', )``, the counts buffer,
-            which checkpoints written before it existed lack
-            (:class:`ClassCountsHook` then rebuilds the counts).
+            side. Defaults to none.
     """
 
     priority = 'VERY_HIGH'
 
     def __init__(self,
                  allow_partial: bool = False,
-                 optional_keys: Sequence[str] = ('train_class_counts', )
-                 ) -> None:
+                 optional_keys: Sequence[str] = ()) -> None:
         self.allow_partial = allow_partial
         self.optional_keys = set(optional_keys)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         if self.allow_partial:
             return
-        model = runner.model
-        while is_model_wrapper(model) or isinstance(model, BaseTTAModel):
-            model = model.module  # as MMEngine's loader unwraps them
-        expected = model.state_dict()
+        # the model MMEngine's loader copies the weights into
+        expected = unwrapped_model(runner).state_dict()
         loaded = {
             re.sub(r'^module\.', '', key): value
             for key, value in checkpoint.get('state_dict', checkpoint).items()
         }
-        missing = [k for k in expected
-                   if k not in loaded and k not in self.optional_keys]
-        unexpected = [k for k in loaded
-                      if k not in expected and k not in self.optional_keys]
+        missing = [
+            k for k in expected
+            if k not in loaded and k not in self.optional_keys
+        ]
+        unexpected = [
+            k for k in loaded
+            if k not in expected and k not in self.optional_keys
+        ]
         mis_shaped = [
             f'{k} (checkpoint {tuple(v.shape)}, model '
             f'{tuple(expected[k].shape)})' for k, v in loaded.items()
@@ -70,8 +69,8 @@ class StrictLoadHook(Hook):
             return
         problems = [
             _listed(title, items)
-            for title, items in (('missing keys', missing),
-                                 ('unexpected keys', unexpected),
+            for title, items in (('missing keys', missing), ('unexpected keys',
+                                                             unexpected),
                                  ('mis-shaped keys', mis_shaped)) if items
         ]
         source = runner.cfg.get('load_from') or (

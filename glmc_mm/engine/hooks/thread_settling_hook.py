@@ -65,8 +65,8 @@ class ThreadSettlingHook(Hook):
                  intra_op_threads: Union[int, str] = 'auto',
                  follow_load: bool = False,
                  interval: int = 20) -> None:
-        if intra_op_threads != 'auto' and not (
-                isinstance(intra_op_threads, int) and intra_op_threads >= 1):
+        if intra_op_threads != 'auto' and not (isinstance(
+                intra_op_threads, int) and intra_op_threads >= 1):
             raise ValueError(
                 "ThreadSettlingHook: intra_op_threads must be 'auto' or an "
                 f'int >= 1, got {intra_op_threads!r}')
@@ -80,8 +80,12 @@ class ThreadSettlingHook(Hook):
                 f'{intra_op_threads!r}')
         self.fixed = None if intra_op_threads == 'auto' else intra_op_threads
         self.follow_load = follow_load
-        self.interval = check_number('ThreadSettlingHook', 'interval',
-                                     interval, minimum=1, integer=True)
+        self.interval = check_number(
+            'ThreadSettlingHook',
+            'interval',
+            interval,
+            minimum=1,
+            integer=True)
         self.cpus = usable_cpus()
         self.most = default_intra_op_threads()
         self._sample = None
@@ -91,8 +95,8 @@ class ThreadSettlingHook(Hook):
             why = 'fixed in the config'
         else:
             why = f'{len(self.cpus)} usable CPUs, at most {self.most}'
-            why += (', following other processes\' load' if self.follow_load
-                    else ', fixed for the run')
+            why += (', following other processes\' load'
+                    if self.follow_load else ', fixed for the run')
         self._set(runner, self.fixed or self.most, why)
         if self.follow_load:
             self._sample = sample_cpus(self.cpus)
@@ -110,9 +114,10 @@ class ThreadSettlingHook(Hook):
         self._sample = sample
         threads = max(1, min(self.most, round(len(self.cpus) - elsewhere)))
         if threads != torch.get_num_threads():
-            self._set(runner, threads,
-                      f'other processes kept {elsewhere:.1f} of the '
-                      f'{len(self.cpus)} usable CPUs busy')
+            self._set(
+                runner, threads,
+                f'other processes kept {elsewhere:.1f} of the '
+                f'{len(self.cpus)} usable CPUs busy')
 
     @staticmethod
     def _set(runner, threads: int, why: str) -> None:

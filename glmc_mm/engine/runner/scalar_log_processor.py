@@ -30,8 +30,7 @@ class ScalarLogProcessor(LogProcessor):
                             runner,
                             batch_idx: int,
                             mode: str,
-                            with_non_scalar: bool = False
-                            ) -> Tuple[dict, str]:
+                            with_non_scalar: bool = False) -> Tuple[dict, str]:
         """The saved tag (with the non-scalars when asked) and the log
         line (scalars only)."""
         self._scalars_only = True

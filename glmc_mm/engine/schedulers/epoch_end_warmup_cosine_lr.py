@@ -64,9 +64,10 @@ class EpochEndWarmupCosineLR(LRSchedulerMixin, _ParamScheduler):
         finished = epoch - 1
         if finished <= self.warmup_epochs:
             return base / self.warmup_epochs * (finished + 1)
-        return base * (0.5 * (1. + math.cos(
-            math.pi * (finished - self.warmup_epochs + 1) /
-            (self.total_epochs - self.warmup_epochs + 1))))
+        return base * (
+            0.5 *
+            (1. + math.cos(math.pi * (finished - self.warmup_epochs + 1) /
+                           (self.total_epochs - self.warmup_epochs + 1))))
 
     def _get_value(self) -> list:
         return [

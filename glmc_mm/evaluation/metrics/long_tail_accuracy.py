@@ -7,7 +7,7 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpretrain.registry import METRICS
 
-from ...datasets import TRAIN_CLASS_COUNTS_KEY
+from ...utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
 from ..shot_groups import SHOT_GROUPS, shot_groups
 
 
@@ -77,8 +77,9 @@ class LongTailAccuracy(BaseMetric):
             raise RuntimeError(
                 'LongTailAccuracy needs the training class counts: add '
                 "dict(type='ClassCountsHook') to custom_hooks (it passes the "
-                "model's recorded counts through dataset_meta) or pass "
-                'class_counts=')
+                "model's recorded counts, its train_class_counts buffer, "
+                'through dataset_meta; a model loaded without that buffer '
+                'has none) or pass class_counts=')
         return np.asarray(counts)
 
     def compute_metrics(self, results: List[tuple]) -> dict:

@@ -17,7 +17,8 @@ class OptionAShortcut(nn.Module):
         stride (int): Spatial subsampling of the block.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int) -> None:
+    def __init__(self, in_channels: int, out_channels: int,
+                 stride: int) -> None:
         super().__init__()
         self.stride = stride
         extra = out_channels - in_channels
@@ -37,9 +38,13 @@ class CIFARBasicBlock(nn.Module):
         stride (int): Stride of the first convolution. Defaults to 1.
     """
 
-    def __init__(self, in_channels: int, out_channels: int, stride: int = 1) -> None:
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 stride: int = 1) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, stride, 1, bias=False)
+        self.conv1 = nn.Conv2d(
+            in_channels, out_channels, 3, stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
@@ -89,8 +94,9 @@ class CIFARResNet(BaseModule):
                  norm_eval: bool = False,
                  init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
                            dict(type='Constant', layer='BatchNorm2d', val=1))):
-        super().__init__(init_cfg=list(init_cfg)
-                         if isinstance(init_cfg, tuple) else init_cfg)
+        super().__init__(
+            init_cfg=list(init_cfg) if isinstance(init_cfg, tuple
+                                                  ) else init_cfg)
         if depth < 8 or (depth - 2) % 6:
             raise ValueError(f'CIFARResNet: depth must be 6n + 2 (20, 32, 44, '
                              f'56, 110, ...), got {depth}')

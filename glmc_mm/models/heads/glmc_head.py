@@ -27,8 +27,11 @@ def build_mlp(in_channels: int, out_channels: int, num_layers: int,
     layers: List[nn.Module] = []
     channels = in_channels
     for _ in range(num_layers - 1):
-        layers += [nn.Linear(channels, hidden), nn.BatchNorm1d(hidden),
-                   nn.ReLU(inplace=True)]
+        layers += [
+            nn.Linear(channels, hidden),
+            nn.BatchNorm1d(hidden),
+            nn.ReLU(inplace=True)
+        ]
         channels = hidden
     layers.append(nn.Linear(channels, out_channels))
     return nn.Sequential(*layers)
@@ -104,8 +107,8 @@ class GLMCHead(ClsHead):
                  ],
                  **kwargs) -> None:
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
-        self.num_classes = check_number('GLMCHead', 'num_classes',
-                                        num_classes, minimum=1, integer=True)
+        self.num_classes = check_number(
+            'GLMCHead', 'num_classes', num_classes, minimum=1, integer=True)
         if predict_with not in self.PREDICTORS:
             raise ValueError(f'GLMCHead: predict_with must be one of '
                              f'{self.PREDICTORS}, got {predict_with!r}')
@@ -160,10 +163,10 @@ class GLMCHead(ClsHead):
             'loss_balanced':
             2 * self.alpha * self.loss_module(logits, targets, **kwargs),
             'loss_rebalanced':
-            2 * (1 - self.alpha) * (
-                self.loss_module(logits_cb, weighted, **kwargs)
-                if self.rebalanced_loss is None else self.rebalanced_loss(
-                    logits_cb, targets, **kwargs)),
+            2 * (1 - self.alpha) *
+            (self.loss_module(logits_cb, weighted, **kwargs)
+             if self.rebalanced_loss is None else self.rebalanced_loss(
+                 logits_cb, targets, **kwargs)),
             'loss_consistency':
             self.consistency_loss(pred_global, proj_global, pred_local,
                                   proj_local),

@@ -5,8 +5,7 @@ from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
 from ...utils.value_checks import check_number
-from ..utils.train_class_counts import (ClassCountsUser,
-                                        positive_class_counts)
+from ..utils.train_class_counts import ClassCountsUser, positive_class_counts
 
 
 @MODELS.register_module()

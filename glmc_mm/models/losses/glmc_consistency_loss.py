@@ -27,9 +27,11 @@ class GLMCConsistencyLoss(nn.Module):
 
     def __init__(self, loss_weight: float = 1.0) -> None:
         super().__init__()
-        self.loss_weight = check_number('GLMCConsistencyLoss',
-                                        'loss_weight (lambda_c)', loss_weight,
-                                        minimum=0)
+        self.loss_weight = check_number(
+            'GLMCConsistencyLoss',
+            'loss_weight (lambda_c)',
+            loss_weight,
+            minimum=0)
         self.negative_cosine = CosineSimilarityLoss()
 
     def forward(self, pred_global: torch.Tensor, proj_global: torch.Tensor,

@@ -6,8 +6,7 @@ from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.registry import MODELS
 
 from ...utils.value_checks import check_number
-from ..utils.train_class_counts import (ClassCountsUser,
-                                        positive_class_counts)
+from ..utils.train_class_counts import ClassCountsUser, positive_class_counts
 
 
 @MODELS.register_module()
@@ -37,8 +36,8 @@ class LDAMLoss(CrossEntropyLoss, ClassCountsUser):
                  max_margin: float = 0.5,
                  scale: float = 30.0,
                  **kwargs) -> None:
-        max_margin = check_number('LDAMLoss', 'max_margin', max_margin,
-                                  above=0)
+        max_margin = check_number(
+            'LDAMLoss', 'max_margin', max_margin, above=0)
         scale = check_number('LDAMLoss', 'scale', scale, above=0)
         if kwargs.get('use_sigmoid') or kwargs.get('use_soft'):
             raise ValueError('LDAMLoss takes hard labels: use_sigmoid and '
@@ -54,8 +53,8 @@ class LDAMLoss(CrossEntropyLoss, ClassCountsUser):
         Args:
             class_counts (Sequence[int]): Training images of every class.
         """
-        counts = positive_class_counts(
-            class_counts, 'LDAMLoss', 'its margin n ** (-1/4) is infinite')
+        counts = positive_class_counts(class_counts, 'LDAMLoss',
+                                       'its margin n ** (-1/4) is infinite')
         margins = counts**-0.25
         self.margins = (margins * (self.max_margin / margins.max())).float()
 

@@ -7,9 +7,8 @@ from .train_class_counts import (ClassCountsUser, attach_class_counts,
                                  record_class_counts, recorded_class_counts)
 
 __all__ = [
-    'BatchPhotometricAugment', 'ClassCountsUser', 'GLMCCutMix', 'GLMCDataPreprocessor',
-    'TorchDefaultBiasInit',
-    'attach_class_counts', 'model_num_classes', 'positive_class_counts',
-    'record_class_counts',
+    'BatchPhotometricAugment', 'ClassCountsUser', 'GLMCCutMix',
+    'GLMCDataPreprocessor', 'TorchDefaultBiasInit', 'attach_class_counts',
+    'model_num_classes', 'positive_class_counts', 'record_class_counts',
     'recorded_class_counts'
 ]

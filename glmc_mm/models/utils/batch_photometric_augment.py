@@ -74,13 +74,13 @@ class BatchPhotometricAugment(nn.Module):
         self.jitter = torch.tensor([
             check_number(owner, name, value, minimum=0, maximum=1)
             for name, value in (('brightness', brightness),
-                                ('contrast', contrast),
-                                ('saturation', saturation))
+                                ('contrast', contrast), ('saturation',
+                                                         saturation))
         ])
-        self.grey_prob = check_number(owner, 'grey_prob', grey_prob,
-                                      minimum=0, maximum=1)
-        self.blur_prob = check_number(owner, 'blur_prob', blur_prob,
-                                      minimum=0, maximum=1)
+        self.grey_prob = check_number(
+            owner, 'grey_prob', grey_prob, minimum=0, maximum=1)
+        self.blur_prob = check_number(
+            owner, 'blur_prob', blur_prob, minimum=0, maximum=1)
         if len(blur_sigma) != 2 or not 0 < blur_sigma[0] <= blur_sigma[1]:
             raise ValueError(f'{owner}: blur_sigma must be (low, high) with '
                              f'0 < low <= high, got {blur_sigma!r}')
@@ -89,10 +89,11 @@ class BatchPhotometricAugment(nn.Module):
             raise ValueError(f"{owner}: color_format must be 'bgr' or 'rgb', "
                              f'got {color_format!r}')
         luma = LUMA_RGB[::-1] if color_format == 'bgr' else LUMA_RGB
-        self.register_buffer('luma', torch.tensor(luma).view(1, 3, 1, 1),
-                             persistent=False)
+        self.register_buffer(
+            'luma', torch.tensor(luma).view(1, 3, 1, 1), persistent=False)
 
-    def draw(self, num_images: int,
+    def draw(self,
+             num_images: int,
              generator: Optional[torch.Generator] = None
              ) -> Dict[str, torch.Tensor]:
         """Draw the parameters of ``num_images`` images (on the CPU).
@@ -108,10 +109,10 @@ class BatchPhotometricAugment(nn.Module):
         grey = torch.rand(num_images, generator=generator) < self.grey_prob
         blur = torch.rand(num_images, generator=generator) < self.blur_prob
         low, high = self.blur_sigma
-        sigma = low + (high - low) * torch.rand(num_images,
-                                                generator=generator)
-        return dict(factors=factors, order=order, grey=grey, blur=blur,
-                    sigma=sigma)
+        sigma = low + (high - low) * torch.rand(
+            num_images, generator=generator)
+        return dict(
+            factors=factors, order=order, grey=grey, blur=blur, sigma=sigma)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """Augment ``images`` ``(N, 3, H, W)``, values in ``[0, 255]``."""
@@ -128,8 +129,8 @@ class BatchPhotometricAugment(nn.Module):
             for op, adjust in enumerate(adjusts):
                 index = (params['order'][:, position] == op).nonzero()[:, 0]
                 if len(index):
-                    x[index] = adjust(x[index],
-                                      factors[index, op].view(-1, 1, 1, 1))
+                    x[index] = adjust(x[index], factors[index,
+                                                        op].view(-1, 1, 1, 1))
         index = params['grey'].nonzero()[:, 0]
         if len(index):
             x[index] = self._luma(x[index]).expand(-1, 3, -1, -1)
@@ -156,14 +157,14 @@ class BatchPhotometricAugment(nn.Module):
     def _blur(self, x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
         """A separable Gaussian of each image's ``sigma``, 3 sigma wide."""
         radius = int(torch.ceil(3 * sigma.max()).item())
-        offsets = torch.arange(-radius, radius + 1, device=x.device,
-                               dtype=x.dtype)
+        offsets = torch.arange(
+            -radius, radius + 1, device=x.device, dtype=x.dtype)
         kernel = torch.exp(-0.5 * (offsets / sigma.to(x.dtype).view(-1, 1))**2)
         kernel = kernel / kernel.sum(dim=1, keepdim=True)
         n, c, h, w = x.shape
         weight = kernel.repeat_interleave(c, dim=0)  # (N * C, K)
-        flat = F.pad(x.reshape(1, n * c, h, w), (radius, ) * 4,
-                     mode='replicate')
+        flat = F.pad(
+            x.reshape(1, n * c, h, w), (radius, ) * 4, mode='replicate')
         flat = F.conv2d(flat, weight.view(n * c, 1, -1, 1), groups=n * c)
         flat = F.conv2d(flat, weight.view(n * c, 1, 1, -1), groups=n * c)
         return flat.view(n, c, h, w)

@@ -63,12 +63,13 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
                  **kwargs) -> None:
         super().__init__(**kwargs)
         owner = 'GLMCDataPreprocessor'
-        self.num_classes = check_number(owner, 'num_classes', self.num_classes,
-                                        minimum=1, integer=True)
+        self.num_classes = check_number(
+            owner, 'num_classes', self.num_classes, minimum=1, integer=True)
         self.mix_alpha = check_number(owner, 'mix_alpha', mix_alpha, above=0)
-        self.label_weighting = check_number(owner, 'label_weighting',
-                                            label_weighting, minimum=0)
-        self.cutmix = GLMCCutMix(alpha=mix_alpha, correct_lam=cutmix_correct_lam)
+        self.label_weighting = check_number(
+            owner, 'label_weighting', label_weighting, minimum=0)
+        self.cutmix = GLMCCutMix(
+            alpha=mix_alpha, correct_lam=cutmix_correct_lam)
         self.photometric = None if photometric is None else MODELS.build(
             photometric)
         self.register_buffer('label_weights', None, persistent=False)
@@ -105,15 +106,17 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
                 'GLMCDataPreprocessor needs uniform + re-balanced batches of '
                 f'equal size, got {len(data_samples)} samples: use '
                 "batch_sampler=dict(type='RebalancedBatchSampler')")
-        images = self.cast_data(torch.cat([
-            view if isinstance(view, torch.Tensor) else torch.stack(view)
-            for view in views
-        ])).float()
+        images = self.cast_data(
+            torch.cat([
+                view if isinstance(view, torch.Tensor) else torch.stack(view)
+                for view in views
+            ])).float()
         if self.photometric is not None:
             images = self.photometric(images)
         labels = torch.cat([s.gt_label for s in data_samples]).to(self.device)
         lam = float(np.random.beta(self.mix_alpha, self.mix_alpha))
-        box, lam_local = self.cutmix.cutmix_bbox_and_lam(images.shape[-2:], lam)
+        box, lam_local = self.cutmix.cutmix_bbox_and_lam(
+            images.shape[-2:], lam)
         mixed, targets = self.mix(images, labels, lam, box, float(lam_local))
         inputs = super().forward({'inputs': mixed}, False)['inputs']
         weighted = targets * self._weights()
@@ -131,10 +134,14 @@ class GLMCDataPreprocessor(ClsDataPreprocessor, ClassCountsUser):
                 '(it records the training counts when training starts)')
         return self.label_weights
 
-    def mix(self, images: torch.Tensor, labels: torch.Tensor, lam: float,
-            box: Tuple[int, int, int, int],
-            lam_local: Optional[float] = None
-            ) -> Tuple[torch.Tensor, torch.Tensor]:
+    def mix(
+        self,
+        images: torch.Tensor,
+        labels: torch.Tensor,
+        lam: float,
+        box: Tuple[int, int, int, int],
+        lam_local: Optional[float] = None
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
         """Mix images with a given ``lam`` and CutMix box.
 
         Args:

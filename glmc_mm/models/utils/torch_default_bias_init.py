@@ -2,7 +2,8 @@
 import math
 
 import torch.nn as nn
-from mmengine.model.weight_init import BaseInit, _get_bases_name, update_init_info
+from mmengine.model.weight_init import (BaseInit, _get_bases_name,
+                                        update_init_info)
 from mmpretrain.registry import WEIGHT_INITIALIZERS
 
 
@@ -45,4 +46,5 @@ class TorchDefaultBiasInit(BaseInit):
             update_init_info(module, init_info=self._get_init_info())
 
     def _get_init_info(self) -> str:
-        return f'{type(self).__name__}: bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))'
+        return (f'{type(self).__name__}: '
+                'bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))')

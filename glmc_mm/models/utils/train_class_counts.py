@@ -5,8 +5,8 @@ in one persistent ``int64`` buffer, ``model.train_class_counts``, when
 training starts. Being a buffer, the counts are saved in every checkpoint
 and come back with ``load_from``, ``--resume``, ``tools/test.py`` and
 ``mmpretrain.apis.get_model``; testing a checkpoint needs no training data.
-All zeros means "not recorded" (a fresh model, or a checkpoint saved before
-this buffer existed).
+All zeros means "not recorded" (a fresh model, or a checkpoint converted
+from the authors' code).
 
 Components inside the model that derive something from the counts (the
 label weights of :class:`GLMCDataPreprocessor`, a loss's prior) are
@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 from mmengine.logging import print_log
 
-from ...datasets import TRAIN_CLASS_COUNTS_KEY
+from ...utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
 
 
 class ClassCountsUser(metaclass=ABCMeta):
@@ -120,8 +120,7 @@ def record_class_counts(model: nn.Module, class_counts: Sequence[int],
     if buffer.shape == counts.shape:
         buffer.copy_(counts)
     else:
-        model.register_buffer(TRAIN_CLASS_COUNTS_KEY,
-                              counts.to(buffer.device))
+        model.register_buffer(TRAIN_CLASS_COUNTS_KEY, counts.to(buffer.device))
     for module in model.modules():
         if isinstance(module, ClassCountsUser):
             module.set_class_counts(counts)

@@ -19,8 +19,8 @@ def latest_test_metrics(work_dir: str, key: str = 'lt/top1') -> Optional[dict]:
     Returns:
         dict | None: The metrics, or None when no test run is there.
     """
-    for path in sorted(glob.glob(osp.join(work_dir, '*', '*.json')),
-                       reverse=True):
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', '*.json')), reverse=True):
         with open(path) as f:
             lines = [json.loads(line) for line in f if line.strip()]
         for record in reversed(lines):
@@ -35,16 +35,15 @@ def training_scalars(work_dir: str) -> List[dict]:
     Args:
         work_dir (str): The work dir of ``tools/train.py``.
     """
-    paths = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                      'scalars.json')))
+    paths = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
     if not paths:
         raise FileNotFoundError(f'no */vis_data/scalars.json in {work_dir}')
     with open(paths[-1]) as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def validation_history(work_dir: str,
-                       key: str = 'lt/top1') -> Dict[int, dict]:
+def validation_history(work_dir: str, key: str = 'lt/top1') -> Dict[int, dict]:
     """Every validation of a training run, resumed ones included: the
     records holding ``key`` in each ``<timestamp>/vis_data/scalars.json``
     of ``work_dir``, by epoch (MMEngine's ``step`` of a validation); where
@@ -80,8 +79,7 @@ def median_iteration_time(work_dir: str) -> Optional[float]:
         float | None: The median, or None when nothing was logged.
     """
     times = []
-    for path in glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                   'scalars.json')):
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')):
         with open(path) as f:
             records = [json.loads(line) for line in f if line.strip()]
         times += [r['time'] for r in records if 'lr' in r and 'time' in r]

@@ -95,6 +95,7 @@ def profile_samples(load: Callable[[int], object],
     total = loading + totals.get('collate', 0.0)
     shares = {name: seconds / total for name, seconds in totals.items()}
     shares['other'] = max(0.0, 1 - sum(shares.values()))
-    return dict(samples_per_s=num_samples / total,
-                ms_per_sample=1000 * total / num_samples,
-                shares=dict(sorted(shares.items(), key=lambda kv: -kv[1])))
+    return dict(
+        samples_per_s=num_samples / total,
+        ms_per_sample=1000 * total / num_samples,
+        shares=dict(sorted(shares.items(), key=lambda kv: -kv[1])))

@@ -36,12 +36,13 @@ from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mmengine.config import Config
+from mmengine.runner.checkpoint import CheckpointLoader
 
 from ..engine.hooks.thread_settling_hook import default_intra_op_threads
-from .cpu_share import cpu_name
+from ..utils.runner_args import add_runner_args
+from .cpu_name import cpu_name
 from .run_results import (latest_test_metrics, median_iteration_time,
                           validation_history)
-from .runner_args import add_runner_args
 
 COLUMNS = ('top1', 'mean_class', 'many', 'medium', 'few')
 COLUMN_TITLES = ('top-1', 'mean per-class', 'many', 'medium', 'few')
@@ -193,16 +194,21 @@ def worker_options(cfg: Config, workers: int) -> List[str]:
     """
     return [
         f'{loader}.{key}={value}'
-        for loader in ('train_dataloader', 'val_dataloader',
-                       'test_dataloader') if cfg.get(loader)
-        for key, value in (('num_workers', workers),
-                           ('persistent_workers', workers > 0))
+        for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader')
+        if cfg.get(loader)
+        for key, value in (('num_workers', workers), ('persistent_workers',
+                                                      workers > 0))
     ]
 
 
-def plan_run(method: Method, epochs: int, seed: int, work_dir: str,
-             extra_options: Sequence[str] = (), val_interval: int = 10,
-             checkpoint_interval: int = 1, workers: int = 0) -> Run:
+def plan_run(method: Method,
+             epochs: int,
+             seed: int,
+             work_dir: str,
+             extra_options: Sequence[str] = (),
+             val_interval: int = 10,
+             checkpoint_interval: int = 1,
+             workers: int = 0) -> Run:
     """Resolve one run's options and config, so that a bad option fails
     before any training.
 
@@ -362,12 +368,10 @@ def finished_results(run: Run) -> Optional[dict]:
     ``segments``; None while it is not finished."""
     metrics = latest_test_metrics(osp.join(run.run_dir, 'test'))
     segments = _wall_time(run.run_dir)['segments']
-    if metrics is None or not any(
-            w == 'test' and s is not None for w, s in segments):
+    if metrics is None or not any(w == 'test' and s is not None
+                                  for w, s in segments):
         return None
-    results = {
-        **metrics, 'segments': sum(w == 'train' for w, _ in segments)
-    }
+    results = {**metrics, 'segments': sum(w == 'train' for w, _ in segments)}
     if all(s is not None for _, s in segments):
         results['wall_time_s'] = sum(s for _, s in segments)
     iteration = median_iteration_time(run.run_dir)
@@ -404,12 +408,14 @@ def _train_and_test(run: Run, tools_dir: str) -> None:
     if last is None or osp.abspath(last) != osp.abspath(
             _final_checkpoint(run)):
         _timed(run.run_dir, 'train', [
-            sys.executable, osp.join(tools_dir, 'train.py'),
-            run.method.config, '--work-dir', run.run_dir,
+            sys.executable,
+            osp.join(tools_dir,
+                     'train.py'), run.method.config, '--work-dir', run.run_dir,
             *(['--resume'] if last else []), '--cfg-options', *run.options
         ])
     _timed(run.run_dir, 'test', [
-        sys.executable, osp.join(tools_dir, 'test.py'), run.method.config,
+        sys.executable,
+        osp.join(tools_dir, 'test.py'), run.method.config,
         _final_checkpoint(run), '--work-dir',
         osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
     ])
@@ -455,7 +461,6 @@ def run_class_counts(run: Run) -> tuple:
         with open(kept) as f:
             counts = json.load(f)
         return counts['class_counts'], counts['classes']
-    from mmengine.runner.checkpoint import CheckpointLoader
     checkpoint = CheckpointLoader.load_checkpoint(
         _final_checkpoint(run), map_location='cpu')
     meta = checkpoint['meta'].get('dataset_meta') or {}
@@ -474,9 +479,10 @@ def mean_and_spread(values: Sequence[float]) -> tuple:
     return float(values.mean()), spread
 
 
-def summarise(results: Dict[tuple, List[dict]],
-              extra: Sequence[str] = ('wall_time_s', 'iteration_s')
-              ) -> Dict[tuple, dict]:
+def summarise(
+    results: Dict[tuple, List[dict]],
+    extra: Sequence[str] = ('wall_time_s', 'iteration_s')
+) -> Dict[tuple, dict]:
     """``{(name, epochs): {column: (mean, std, n)}}`` over the seeds, for
     :data:`COLUMNS` and the keys ``extra``; a column absent from every run
     (an empty shot group) is left out."""
@@ -543,16 +549,15 @@ def markdown_table(table: Dict[tuple, dict],
         '|---|---|---|' + '---|' * (len(COLUMNS) + len(last_columns))
     ]
     for (name, epochs), row in table.items():
-        cells = [
-            _mean_cell(row[c], 1) if c in row else '–' for c in COLUMNS
-        ]
+        cells = [_mean_cell(row[c], 1) if c in row else '–' for c in COLUMNS]
         seeds = max(v[2] for v in row.values())
         cells += [
-            _extra_cell(key, row[key] if row.get(key, (0, 0, 0))[2] == seeds
-                        else None) for key, _ in last_columns
+            _extra_cell(
+                key, row[key] if row.get(key, (0, 0, 0))[2] == seeds else None)
+            for key, _ in last_columns
         ]
-        lines.append(f'| {name} | {epochs} | {seeds} | ' +
-                     ' | '.join(cells) + ' |')
+        lines.append(f'| {name} | {epochs} | {seeds} | ' + ' | '.join(cells) +
+                     ' |')
     return '\n'.join(lines)
 
 
@@ -570,8 +575,8 @@ def within_spread(table: Dict[tuple, dict]) -> List[str]:
             for column, title in zip(COLUMNS, COLUMN_TITLES):
                 if column not in table[a] or column not in table[b]:
                     continue
-                (mean_a, std_a, n_a), (mean_b, std_b, n_b) = (
-                    table[a][column], table[b][column])
+                (mean_a, std_a, n_a), (mean_b, std_b, n_b) = (table[a][column],
+                                                              table[b][column])
                 if min(n_a, n_b) < 2:
                     continue  # one seed has no spread to compare with
                 spread = float(np.hypot(std_a, std_b))

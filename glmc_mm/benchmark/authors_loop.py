@@ -1,5 +1,5 @@
 """The authors' training loop in plain PyTorch, around the authors' step
-(:mod:`glmc_mm.testing.authors_step`), for the speed benchmark: two
+(:mod:`glmc_mm.benchmark.authors_step`), for the speed benchmark: two
 DataLoaders (one shuffled, one with a ``WeightedRandomSampler``), per-sample
 two-view torchvision transforms on ``PIL`` images, PyTorch's default
 collate and NCHW weights (Du et al., CVPR 2023, arXiv 2305.08661;
@@ -9,8 +9,13 @@ from typing import Callable, Iterator
 import numpy as np
 import torch
 import torch.nn.functional as F
+from mmengine.registry import init_default_scope
+from mmpretrain.registry import DATASETS, MODELS
+from PIL import Image
 from torch.utils.data import DataLoader, Dataset, WeightedRandomSampler
+from torchvision import transforms as T
 
+from ..datasets import get_class_counts
 from .authors_step import (authors_box, authors_label_weights, authors_loss,
                            authors_mix)
 
@@ -22,25 +27,29 @@ def authors_view(cfg, setting: str) -> Callable:
         cfg: The GLMC config (its preprocessor's mean and std).
         setting (str): ``'cifar'``, or a 224-pixel setting.
     """
-    from torchvision import transforms as T
     pre = cfg.data_preprocessor
     normalize = T.Normalize([m / 255 for m in pre.mean],
                             [s / 255 for s in pre.std])
     if setting == 'cifar':
-        return T.Compose([T.RandomCrop(32, padding=4),
-                          T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+        return T.Compose([
+            T.RandomCrop(32, padding=4),
+            T.RandomHorizontalFlip(),
+            T.ToTensor(), normalize
+        ])
     return T.Compose([
-        T.RandomResizedCrop(224), T.ColorJitter(0.4, 0.4, 0.4, 0.0),
+        T.RandomResizedCrop(224),
+        T.ColorJitter(0.4, 0.4, 0.4, 0.0),
         T.RandomGrayscale(p=0.2),
         T.RandomApply([T.GaussianBlur(23, sigma=(0.1, 2.0))], p=0.5),
-        T.RandomHorizontalFlip(), T.ToTensor(), normalize])
+        T.RandomHorizontalFlip(),
+        T.ToTensor(), normalize
+    ])
 
 
 class PILDecode:
     """The authors' image loading: ``PIL`` open and convert to RGB."""
 
     def __call__(self, path: str):
-        from PIL import Image
         with open(path, 'rb') as f:
             return Image.open(f).convert('RGB')
 
@@ -49,7 +58,6 @@ def authors_sample(info: dict, decode: Callable, view: Callable) -> tuple:
     """A sample as the authors' dataset gives it: the image (``decode``d
     from its file, or the array in memory), two ``view`` s of it, the label.
     """
-    from PIL import Image
     image = Image.fromarray(info['img']) if 'img' in info else \
         decode(info['img_path'])
     return [view(image), view(image)], int(info['gt_label'])
@@ -72,8 +80,8 @@ class AuthorsTwoViews(Dataset):
         return len(self.source)
 
     def __getitem__(self, index: int) -> tuple:
-        return authors_sample(self.source.get_data_info(index), self.decode,
-                              self.view)
+        return authors_sample(
+            self.source.get_data_info(index), self.decode, self.view)
 
 
 class AuthorsLoop:
@@ -88,10 +96,6 @@ class AuthorsLoop:
     """
 
     def __init__(self, cfg, setting: str, amp: bool = False) -> None:
-        from mmengine.registry import init_default_scope
-        from mmpretrain.registry import DATASETS, MODELS
-
-        from ..datasets import get_class_counts
         init_default_scope('mmpretrain')
         loader = cfg.train_dataloader
         source = DATASETS.build(dict(loader.dataset, pipeline=[]))
@@ -99,13 +103,16 @@ class AuthorsLoop:
         weights = torch.from_numpy(self.counts[source.get_gt_labels()]**(
             -loader.batch_sampler.resample_weighting))
         dataset = AuthorsTwoViews(source, authors_view(cfg, setting))
-        common = dict(batch_size=loader.batch_size, drop_last=True,
-                      num_workers=loader.num_workers,
-                      persistent_workers=loader.num_workers > 0)
+        common = dict(
+            batch_size=loader.batch_size,
+            drop_last=True,
+            num_workers=loader.num_workers,
+            persistent_workers=loader.num_workers > 0)
         self.uniform = DataLoader(dataset, shuffle=True, **common)
         self.rebalanced = DataLoader(
-            dataset, sampler=WeightedRandomSampler(weights, len(source),
-                                                   replacement=True),
+            dataset,
+            sampler=WeightedRandomSampler(
+                weights, len(source), replacement=True),
             **common)
         self.device = 'cuda' if torch.cuda.is_available() else 'cpu'
         pre = cfg.data_preprocessor
@@ -113,8 +120,8 @@ class AuthorsLoop:
         self.model = MODELS.build(
             dict(cfg.model, data_preprocessor=pre, channels_last=False))
         self.model.to(self.device).train()
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.01,
-                                         momentum=0.9, weight_decay=5e-3)
+        self.optimizer = torch.optim.SGD(
+            self.model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-3)
         self.amp = amp
         self.scaler = torch.amp.GradScaler(self.device, enabled=amp)
         self.weights = authors_label_weights(
@@ -135,8 +142,9 @@ class AuthorsLoop:
 
     def step(self) -> None:
         ((u1, u2), yu), ((r1, r2), yr) = next(self.stream)
-        u1, u2, r1, r2, yu, yr = (t.to(self.device, non_blocking=True)
-                                  for t in (u1, u2, r1, r2, yu, yr))
+        u1, u2, r1, r2, yu, yr = (
+            t.to(self.device, non_blocking=True)
+            for t in (u1, u2, r1, r2, yu, yr))
         eu = F.one_hot(yu, len(self.counts)).float()
         er = F.one_hot(yr, len(self.counts)).float()
         lam = np.random.beta(1.0, 1.0)

@@ -6,8 +6,8 @@ from typing import Dict, List, Sequence
 import numpy as np
 
 from ..evaluation import SHOT_GROUPS
-from ..visualization import (plot_per_class_accuracy,
-                             plot_shot_group_accuracy, plot_validation_curves)
+from ..visualization import (plot_per_class_accuracy, plot_shot_group_accuracy,
+                             plot_validation_curves)
 from .lt_benchmark import (COLUMNS, Run, best_validated, finished_results,
                            markdown_table, run_class_counts, run_history,
                            stored_record, summarise, within_spread)
@@ -30,9 +30,10 @@ def _curves(histories: Dict[str, List[Dict[int, dict]]]) -> dict:
         for column in COLUMNS:
             key = f'lt/{column}'
             if any(key in record for h in runs for record in h.values()):
-                curve[column] = np.array(
-                    [[h[e].get(key, np.nan) if e in h else np.nan
-                      for e in epochs] for h in runs], dtype=float)
+                curve[column] = np.array([[
+                    h[e].get(key, np.nan) if e in h else np.nan for e in epochs
+                ] for h in runs],
+                                         dtype=float)
         curves[name] = curve
     return curves
 
@@ -44,13 +45,14 @@ def cpu_note(runs: Sequence[Run]) -> str:
     cpus: Dict[str, List[str]] = {}
     for run in runs:
         cpu = stored_record(run).get('cpu', 'not recorded')
-        cpus.setdefault(cpu, []).append(
-            f'{run.method.name} e{run.epochs} s{run.seed}')
+        cpus.setdefault(
+            cpu, []).append(f'{run.method.name} e{run.epochs} s{run.seed}')
     if len(cpus) == 1:
         return f'CPU: {next(iter(cpus))}.'
     return (f'The runs ran on {len(cpus)} kinds of CPU, and a run\'s exact '
-            'figures depend on its CPU:\n' + '\n'.join(
-                f'- {cpu}: {", ".join(names)}' for cpu, names in cpus.items()))
+            'figures depend on its CPU:\n' +
+            '\n'.join(f'- {cpu}: {", ".join(names)}'
+                      for cpu, names in cpus.items()))
 
 
 def write_report(runs: Sequence[Run], work_dir: str,
@@ -90,19 +92,18 @@ def write_report(runs: Sequence[Run], work_dir: str,
         best = best_validated(histories)
         if best:
             text += ('\n\n' + BEST_EPOCH_NOTE + '\n\n' + markdown_table(
-                summarise(best, extra=('epoch', )),
-                (('epoch', 'epoch'), )))
+                summarise(best, extra=('epoch', )), (('epoch', 'epoch'), )))
         per_epochs = sorted({e for _, e in results})
         for epochs in per_epochs:
             keys = [k for k in results if k[1] == epochs]
             counts, classes = run_class_counts(finished[keys[0]][0])
             plot_per_class_accuracy(
                 counts, {
-                    name: np.nanmean(
-                        [[np.nan if a is None else a
-                          for a in run['lt/per_class']]
-                         for run in results[(name, e)]],
-                        axis=0)
+                    name:
+                    np.nanmean([[
+                        np.nan if a is None else a for a in run['lt/per_class']
+                    ] for run in results[(name, e)]],
+                               axis=0)
                     for name, e in keys
                 }, osp.join(work_dir, f'per_class_e{epochs}.png'), classes,
                 shot_options)
@@ -114,8 +115,7 @@ def write_report(runs: Sequence[Run], work_dir: str,
                     }
                     for name, e in keys
                 }, osp.join(work_dir, f'shot_groups_e{epochs}.png'))
-            curves = _curves({name: histories[(name, e)]
-                              for name, e in keys})
+            curves = _curves({name: histories[(name, e)] for name, e in keys})
             if curves:
                 plot_validation_curves(
                     curves, osp.join(work_dir, f'curves_e{epochs}.png'))

@@ -14,19 +14,31 @@ import os.path as osp
 import pickle
 import struct
 
+import cv2
 import numpy as np
 from mmpretrain.datasets import CIFAR10, CIFAR100
 
 LAYOUTS = {
     'cifar10':
-    dict(cls=CIFAR10, folder='cifar-10-batches-py', num_classes=10,
-         train_files=[f'data_batch_{i}' for i in range(1, 6)],
-         test_file='test_batch', label_key='labels', meta_file='batches.meta',
-         meta_key='label_names'),
+    dict(
+        cls=CIFAR10,
+        folder='cifar-10-batches-py',
+        num_classes=10,
+        train_files=[f'data_batch_{i}' for i in range(1, 6)],
+        test_file='test_batch',
+        label_key='labels',
+        meta_file='batches.meta',
+        meta_key='label_names'),
     'cifar100':
-    dict(cls=CIFAR100, folder='cifar-100-python', num_classes=100,
-         train_files=['train'], test_file='test', label_key='fine_labels',
-         meta_file='meta', meta_key='fine_label_names'),
+    dict(
+        cls=CIFAR100,
+        folder='cifar-100-python',
+        num_classes=100,
+        train_files=['train'],
+        test_file='test',
+        label_key='fine_labels',
+        meta_file='meta',
+        meta_key='fine_label_names'),
 }
 
 
@@ -35,8 +47,11 @@ def _md5(path: str) -> str:
         return hashlib.md5(f.read()).hexdigest()
 
 
-def write_cifar(root: str, kind: str, train_per_class: int,
-                test_per_class: int, seed: int = 0,
+def write_cifar(root: str,
+                kind: str,
+                train_per_class: int,
+                test_per_class: int,
+                seed: int = 0,
                 learnable: bool = False) -> str:
     """Write CIFAR pickles of random pixels; return the md5 JSON's path.
 
@@ -57,12 +72,15 @@ def write_cifar(root: str, kind: str, train_per_class: int,
             data = (0.7 * templates[labels] + 0.3 * data).astype(np.uint8)
         files = [name] if isinstance(name, str) else name
         table = []
-        for part, idx in zip(files, np.array_split(np.arange(len(labels)),
-                                                    len(files))):
+        parts = np.array_split(np.arange(len(labels)), len(files))
+        for part, idx in zip(files, parts):
             path = osp.join(folder, part)
             with open(path, 'wb') as f:
-                pickle.dump({'data': data[idx],
-                             layout['label_key']: labels[idx].tolist()}, f)
+                pickle.dump(
+                    {
+                        'data': data[idx],
+                        layout['label_key']: labels[idx].tolist()
+                    }, f)
             table.append([part, _md5(path)])
         return table
 
@@ -70,12 +88,16 @@ def write_cifar(root: str, kind: str, train_per_class: int,
     test = dump(layout['test_file'], test_per_class)
     meta_path = osp.join(folder, layout['meta_file'])
     with open(meta_path, 'wb') as f:
-        pickle.dump({layout['meta_key']: [f'c{i}' for i in range(num_classes)]},
-                    f)
+        names = [f'c{i}' for i in range(num_classes)]
+        pickle.dump({layout['meta_key']: names}, f)
     table_path = osp.join(root, f'{kind}_md5.json')
     with open(table_path, 'w') as f:
-        json.dump(dict(kind=kind, train_list=train, test_list=test,
-                       meta_md5=_md5(meta_path)), f)
+        json.dump(
+            dict(
+                kind=kind,
+                train_list=train,
+                test_list=test,
+                meta_md5=_md5(meta_path)), f)
     return table_path
 
 
@@ -94,11 +116,13 @@ def write_idx(root: str, prefix: str, images: np.ndarray,
     """Write a gzipped IDX image file and label file (MNIST format)."""
     os.makedirs(root, exist_ok=True)
     n, h, w = images.shape
-    with gzip.open(osp.join(root, f'{prefix}-images-idx3-ubyte.gz'), 'wb') as f:
+    images_file = osp.join(root, f'{prefix}-images-idx3-ubyte.gz')
+    with gzip.open(images_file, 'wb') as f:
         f.write(struct.pack('>IIII', 0x803, n, h, w) + images.tobytes())
-    with gzip.open(osp.join(root, f'{prefix}-labels-idx1-ubyte.gz'), 'wb') as f:
-        f.write(struct.pack('>II', 0x801, n) + labels.astype(np.uint8).tobytes())
-
+    labels_file = osp.join(root, f'{prefix}-labels-idx1-ubyte.gz')
+    with gzip.open(labels_file, 'wb') as f:
+        f.write(
+            struct.pack('>II', 0x801, n) + labels.astype(np.uint8).tobytes())
 
 
 def write_jpeg_list(root: str,
@@ -119,7 +143,6 @@ def write_jpeg_list(root: str,
             noise. Defaults to False.
         quality (int): JPEG quality. Defaults to 95.
     """
-    import cv2
     rng = np.random.default_rng(seed)
     labels = list(range(num_classes)) + [
         min(int(rng.exponential(2.0)), num_classes - 1)
@@ -129,16 +152,16 @@ def write_jpeg_list(root: str,
     for index, label in enumerate(labels):
         if photo_like:
             field = rng.integers(0, 256, (6, 8, 3)).astype(np.float32)
-            image = cv2.resize(field, size[::-1],
-                               interpolation=cv2.INTER_CUBIC)
+            image = cv2.resize(
+                field, size[::-1], interpolation=cv2.INTER_CUBIC)
             image += rng.normal(0, 12, image.shape).astype(np.float32)
             image = np.clip(image, 0, 255).astype(np.uint8)
         else:
             image = rng.integers(0, 256, (*size, 3), dtype=np.uint8)
         path = f'train/{label}/{index}.JPEG'
         os.makedirs(osp.join(root, osp.dirname(path)), exist_ok=True)
-        cv2.imwrite(osp.join(root, path), image,
-                    [cv2.IMWRITE_JPEG_QUALITY, quality])
+        cv2.imwrite(
+            osp.join(root, path), image, [cv2.IMWRITE_JPEG_QUALITY, quality])
         lines.append(f'{path} {label}')
     list_path = osp.join(root, 'train.txt')
     with open(list_path, 'w') as f:

@@ -43,8 +43,8 @@ def authors_box(shape: Tuple[int, int],
 
 def authors_mix(u1: torch.Tensor, u2: torch.Tensor, r1: torch.Tensor,
                 r2: torch.Tensor, one_hot_u: torch.Tensor,
-                one_hot_r: torch.Tensor, lam: float,
-                box: Tuple[int, int, int, int]) -> tuple:
+                one_hot_r: torch.Tensor, lam: float, box: Tuple[int, int, int,
+                                                                int]) -> tuple:
     """``(x_g, x_l, t)``: the MixUp and CutMix batches and their soft
     targets (both mixtures use ``lam``). ``u2`` is left untouched."""
     a1, a2, b1, b2 = box

@@ -6,7 +6,7 @@ in the real on-disk formats and returns its figures as a dict.
 - ``floor``: the same passes and optimizer step on a batch in memory;
 - ``plain``: plain cross-entropy MMPretrain training of the same backbone
   on ``2B`` one-view images;
-- ``authors``: the authors' loop (:class:`~glmc_mm.testing.AuthorsLoop`);
+- ``authors``: the authors' loop (:class:`~glmc_mm.benchmark.AuthorsLoop`);
 - ``data``: samples/s of the train dataloader with 0, 1 and 2 workers;
 - ``pipeline``: samples/s of the train pipeline on one core, with each
   transform's share, ours and the authors';
@@ -20,22 +20,42 @@ import time
 from types import SimpleNamespace
 from typing import Callable, List, Optional
 
+import cv2
 import numpy as np
 import torch
+from mmengine.config import Config
+from mmengine.dataset import default_collate
+from mmengine.hooks import Hook
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
+from mmpretrain.registry import DATASETS, MODELS
+from torch.utils.data import default_collate as torch_collate
 
-REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from ..datasets import get_class_counts
+from ..models import record_class_counts
+from ..utils.package_files import package_path
+from .authors_loop import AuthorsLoop, PILDecode, authors_sample, authors_view
+from .generated_data import register_cifar_md5, write_cifar, write_jpeg_list
+from .pipeline_profile import profile_samples
+
 SETTINGS = {
     'cifar':
-    dict(config='configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py',
-         cpu_batch=64, gpu_batch=64),
+    dict(
+        config='configs/glmc/glmc_resnet32_1xb64-200e_cifar10-lt-if100.py',
+        cpu_batch=64,
+        gpu_batch=64),
     'imagenet':
-    dict(config='configs/glmc/glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
-         cpu_batch=8, gpu_batch=64),
+    dict(
+        config='configs/glmc/glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
+        cpu_batch=8,
+        gpu_batch=64),
     # the photometric augmentations on the batch (BatchPhotometricAugment)
     'imagenet-batchaug':
-    dict(config='configs/glmc/'
-         'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
-         cpu_batch=8, gpu_batch=64),
+    dict(
+        config='configs/glmc/'
+        'glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py',
+        cpu_batch=8,
+        gpu_batch=64),
 }
 MEASURES = ('runner', 'floor', 'plain', 'authors', 'data', 'pipeline',
             'max-batch')
@@ -44,8 +64,8 @@ PHOTOS = dict(num_images=64, size=(375, 500), photo_like=True, quality=90)
 
 def setting_batch(setting: str) -> int:
     """``B`` of a setting on this machine (per stream)."""
-    return SETTINGS[setting][
-        'gpu_batch' if torch.cuda.is_available() else 'cpu_batch']
+    return SETTINGS[setting]['gpu_batch' if torch.cuda.is_available(
+    ) else 'cpu_batch']
 
 
 def median_rate(stamps: List[float], images: int, warmup: int,
@@ -54,7 +74,8 @@ def median_rate(stamps: List[float], images: int, warmup: int,
     stamps = stamps[warmup:]
     rates = [
         images * window / (stamps[i + window] - stamps[i])
-        for i in range(0, len(stamps) - window, window)
+        for i in range(0,
+                       len(stamps) - window, window)
     ]
     return float(np.median(rates))
 
@@ -62,23 +83,20 @@ def median_rate(stamps: List[float], images: int, warmup: int,
 def make_data(setting: str, root: str) -> None:
     """Generated data in the real on-disk formats."""
     if setting == 'cifar':
-        from ..testing import write_cifar
         write_cifar(root, 'cifar10', 1000, 10, learnable=True)
         return
-    import cv2
-
-    from ..testing import write_jpeg_list
     write_jpeg_list(osp.join(root, 'photos'), **PHOTOS)
     rng = np.random.default_rng(0)
     # every class present, then a long tail
-    labels = list(range(10)) + [min(int(rng.exponential(2.0)), 9)
-                                for _ in range(86)]
+    labels = list(
+        range(10)) + [min(int(rng.exponential(2.0)), 9) for _ in range(86)]
     lines = []
     for index, label in enumerate(labels):
         path = f'train/{label}/{index}.JPEG'
         os.makedirs(osp.join(root, osp.dirname(path)), exist_ok=True)
-        cv2.imwrite(osp.join(root, path),
-                    rng.integers(0, 256, (256, 320, 3), dtype=np.uint8))
+        cv2.imwrite(
+            osp.join(root, path),
+            rng.integers(0, 256, (256, 320, 3), dtype=np.uint8))
         lines.append(f'{path} {label}')
     with open(osp.join(root, 'train.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
@@ -88,8 +106,7 @@ def glmc_config(setting: str, root: str, batch: int, workers: int,
                 options: dict):
     """The setting's GLMC config on the generated data, without
     validation, checkpoints or a schedule."""
-    from mmengine.config import Config
-    cfg = Config.fromfile(osp.join(REPO, SETTINGS[setting]['config']))
+    cfg = Config.fromfile(package_path(SETTINGS[setting]['config']))
     cfg.merge_from_dict(options)
     loader = cfg.train_dataloader
     loader.batch_size = batch
@@ -114,22 +131,34 @@ def glmc_config(setting: str, root: str, batch: int, workers: int,
 def plain_config(cfg):
     """Cross-entropy MMPretrain training (``ImageClassifier``, NCHW) of the
     same backbone on ``2B`` images of one view, same loader settings."""
-    multiview = [t for t in cfg.train_dataloader.dataset.pipeline
-                 if t.type == 'MultiView'][0]
-    pipeline = [t for t in cfg.train_dataloader.dataset.pipeline
-                if t.type not in ('MultiView', 'PackInputs')]
+    multiview = [
+        t for t in cfg.train_dataloader.dataset.pipeline
+        if t.type == 'MultiView'
+    ][0]
+    pipeline = [
+        t for t in cfg.train_dataloader.dataset.pipeline
+        if t.type not in ('MultiView', 'PackInputs')
+    ]
     cfg.train_dataloader.dataset.pipeline = [
-        *pipeline, *multiview.transforms[0], dict(type='PackInputs')]
+        *pipeline, *multiview.transforms[0],
+        dict(type='PackInputs')
+    ]
     cfg.train_dataloader.batch_size *= 2
     cfg.train_dataloader.pop('batch_sampler')
     head = cfg.model.head
     cfg.model = dict(
-        type='ImageClassifier', backbone=cfg.model.backbone,
+        type='ImageClassifier',
+        backbone=cfg.model.backbone,
         neck=cfg.model.get('neck'),
-        head=dict(type='LinearClsHead', num_classes=head.num_classes,
-                  in_channels=head.in_channels))
-    preprocessor = {k: v for k, v in cfg.data_preprocessor.items()
-                    if k in ('num_classes', 'mean', 'std', 'to_rgb')}
+        head=dict(
+            type='LinearClsHead',
+            num_classes=head.num_classes,
+            in_channels=head.in_channels))
+    preprocessor = {
+        k: v
+        for k, v in cfg.data_preprocessor.items()
+        if k in ('num_classes', 'mean', 'std', 'to_rgb')
+    }
     cfg.data_preprocessor = dict(type='ClsDataPreprocessor', **preprocessor)
     cfg.custom_hooks = []
     return cfg
@@ -153,8 +182,6 @@ def run_steps(step: Callable[[], None], count: int) -> List[float]:
 
 def measure_runner(cfg, steps: int) -> List[float]:
     """Time stamps of ``steps`` iterations of MMEngine's runner."""
-    from mmengine.hooks import Hook
-    from mmengine.runner import Runner
     stamps: List[float] = []
 
     class Stamp(Hook):
@@ -175,10 +202,6 @@ def measure_runner(cfg, steps: int) -> List[float]:
 def floor_step(cfg) -> tuple:
     """The GLMC step on one preprocessed batch held in memory, and that
     batch."""
-    from mmengine.runner import Runner
-
-    from ..datasets import get_class_counts
-    from ..models import record_class_counts
     runner = Runner.from_cfg(cfg)
     loader = runner.build_dataloader(cfg.train_dataloader)
     model = runner.model
@@ -206,11 +229,13 @@ def measure_max_batch(cfg) -> int:
         repeat = -(-size // base)
         inputs = batch['inputs'].chunk(2)
         grown = dict(
-            inputs=torch.cat([torch.cat([half] * repeat)[:size]
-                              for half in inputs]),
-            data_samples=[s for half in (batch['data_samples'][:base],
-                                         batch['data_samples'][base:])
-                          for s in (half * repeat)[:size]])
+            inputs=torch.cat(
+                [torch.cat([half] * repeat)[:size] for half in inputs]),
+            data_samples=[
+                s for half in (batch['data_samples'][:base],
+                               batch['data_samples'][base:])
+                for s in (half * repeat)[:size]
+            ])
         try:
             step(grown)
             torch.cuda.synchronize()
@@ -235,8 +260,6 @@ def measure_max_batch(cfg) -> int:
 
 def measure_data(cfg, workers: int, batches: int) -> float:
     """Samples/s of the train dataloader with ``workers`` workers."""
-    from mmengine.registry import init_default_scope
-    from mmengine.runner import Runner
     init_default_scope('mmpretrain')
     cfg.train_dataloader.num_workers = workers
     cfg.train_dataloader.persistent_workers = workers > 0
@@ -255,14 +278,6 @@ def measure_data(cfg, workers: int, batches: int) -> float:
 def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
     """Samples/s on one core and each transform's share: our pipeline and
     the authors' on the same files."""
-    import cv2
-    from mmengine.dataset import default_collate
-    from mmengine.registry import init_default_scope
-    from mmpretrain.registry import DATASETS, MODELS
-    from torch.utils.data import default_collate as torch_collate
-
-    from ..testing.authors_loop import PILDecode, authors_sample, authors_view
-    from .pipeline_profile import profile_samples
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
     init_default_scope('mmpretrain')
@@ -278,8 +293,8 @@ def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
     steps = SimpleNamespace(
         transforms=[PILDecode(), authors_view(cfg, setting)])
     authors = profile_samples(
-        lambda index: authors_sample(dataset.get_data_info(index),
-                                     *steps.transforms), steps, count,
+        lambda index: authors_sample(
+            dataset.get_data_info(index), *steps.transforms), steps, count,
         torch_collate, batch)
     result = dict(ours=ours, authors=authors, samples=count)
     photometric = cfg.data_preprocessor.get('photometric')
@@ -291,8 +306,8 @@ def measure_pipeline(cfg, setting: str, root: str, samples: int) -> dict:
         start = time.perf_counter()
         for _ in range(3):
             module(views)
-        result['batch_stage_ms_per_sample'] = 1000 * (
-            time.perf_counter() - start) / (3 * 2 * batch)
+        result['batch_stage_ms_per_sample'] = 1000 * (time.perf_counter() -
+                                                      start) / (3 * 2 * batch)
     return result
 
 
@@ -333,7 +348,6 @@ def measure(name: str,
         ``authors``), ``samples_per_s`` per number of workers (``data``),
         the pipeline's figures, or ``max_batch``; and ``peak_rss_mb``.
     """
-    from ..testing import AuthorsLoop, register_cifar_md5
     if setting == 'cifar':
         register_cifar_md5(osp.join(data_root, 'cifar10_md5.json'))
     batch = setting_batch(setting)
@@ -345,19 +359,23 @@ def measure(name: str,
         'runner': lambda: measure_runner(cfg, steps),
         'floor': lambda: run_steps(floor_step(cfg)[0], steps),
         'plain': lambda: measure_runner(plain_config(cfg), steps),
-        'authors': lambda: run_steps(AuthorsLoop(cfg, setting, amp).step,
-                                     steps),
+        'authors':
+        lambda: run_steps(AuthorsLoop(cfg, setting, amp).step, steps),
     }
     if name in timed:
-        result = dict(images_per_s=median_rate(timed[name](), 2 * batch,
-                                               warmup, window_steps))
+        result = dict(
+            images_per_s=median_rate(timed[name](), 2 *
+                                     batch, warmup, window_steps))
     elif name == 'data':
-        result = dict(samples_per_s={
-            workers: float(np.median([
-                measure_data(cfg.copy(), workers, 10) for _ in range(2)
-            ]))
-            for workers in (0, 1, 2)
-        })
+        result = dict(
+            samples_per_s={
+                workers:
+                float(
+                    np.median([
+                        measure_data(cfg.copy(), workers, 10) for _ in range(2)
+                    ]))
+                for workers in (0, 1, 2)
+            })
     elif name == 'pipeline':
         result = measure_pipeline(cfg, setting, data_root, pipeline_samples)
     elif name == 'max-batch':
