@@ -45,6 +45,15 @@ without it. Every other component goes through MMEngine's registries.
        launcher runs before a config is built, so no seam reaches it); here
        it starts ``gloo`` instead
      - this machine has no accelerator
+   * - ``slurm_dist_without_accelerator``
+     - ``mmengine.dist.utils._init_dist_slurm``
+     - MMEngine's Slurm launcher calls ``torch.cuda.set_device`` too: no
+       CPU job of ``tools/slurm_train.sh`` (``GPUS_PER_NODE=0``); here
+       MMEngine's own launcher runs (``MASTER_ADDR`` from ``scontrol``,
+       ``MASTER_PORT``, and ``WORLD_SIZE``, ``RANK`` and ``LOCAL_RANK``
+       from Slurm's variables) with ``set_device`` a no-op for the call,
+       and starts ``gloo`` instead of ``nccl``
+     - this machine has no accelerator
    * - ``installed_path_from_importlib``
      - ``mmengine.config.get_installed_path`` and ``is_installed``
      - both import ``pkg_resources``, which setuptools >= 82 no longer
@@ -262,6 +271,24 @@ def _init_dist_pytorch(backend, init_backend='torch', **kwargs) -> None:
         backend='gloo' if backend == 'nccl' else backend, **kwargs)
 
 
+def _init_dist_slurm(backend: str,
+                     port: Optional[int] = None,
+                     init_backend: str = 'torch',
+                     **kwargs) -> None:
+    """MMEngine's Slurm launcher, without its ``torch.cuda.set_device``
+    (this machine has no accelerator) and starting ``gloo`` where
+    ``nccl`` is asked for."""
+    if init_backend != 'torch':
+        return _mmengine_init_dist_slurm(backend, port, init_backend, **kwargs)
+    set_device = torch.cuda.set_device
+    torch.cuda.set_device = lambda device: None
+    try:
+        _mmengine_init_dist_slurm('gloo' if backend == 'nccl' else backend,
+                                  port, init_backend, **kwargs)
+    finally:
+        torch.cuda.set_device = set_device
+
+
 def _get_installed_path(package: str) -> str:
     """MMEngine's ``get_installed_path``, or, where the folder it names does
     not exist (an editable install), the folder Python imports ``package``
@@ -407,6 +434,7 @@ def _apply_hue_shift() -> None:
 
 
 _mmengine_init_dist_pytorch = dist_utils._init_dist_pytorch
+_mmengine_init_dist_slurm = dist_utils._init_dist_slurm
 _mmengine_history_buffer_state = HistoryBuffer.__getstate__
 _mmengine_get_installed_path = mmengine_config.get_installed_path
 _mmcv_adjust_hue = mmcv_photometric.adjust_hue
@@ -424,6 +452,8 @@ PATCHES = [
      lambda: setattr(HistoryBuffer, '__getstate__', _history_buffer_state)),
     ('dist_without_accelerator', not _accelerated(),
      lambda: setattr(dist_utils, '_init_dist_pytorch', _init_dist_pytorch)),
+    ('slurm_dist_without_accelerator', not _accelerated(),
+     lambda: setattr(dist_utils, '_init_dist_slurm', _init_dist_slurm)),
     ('installed_path_from_importlib', not _has_pkg_resources,
      _apply_installed_path_from_importlib),
     ('installed_path_editable', _has_pkg_resources

@@ -8,6 +8,7 @@ import os
 import os.path as osp
 import pickle
 import pkgutil
+import subprocess
 import sys
 from importlib import metadata
 from unittest import mock
@@ -19,7 +20,8 @@ from mmengine.config.config import get_installed_path
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
-from tiny_run import make_tiny_cifar, run_tool, write_config
+from tiny_run import (free_port, make_tiny_cifar, run_tool, tool_env,
+                      write_config)
 
 from glmc_mm import compat
 from glmc_mm.compat import UnsafeCheckpointError
@@ -197,6 +199,7 @@ def expected_patches() -> list:
         'checkpoint_allow_list': True,
         'history_buffer_state': True,  # MMEngine 0.10's own __getstate__
         'dist_without_accelerator': not torch.cuda.is_available(),
+        'slurm_dist_without_accelerator': not torch.cuda.is_available(),
         'installed_path_from_importlib': not has_pkg_resources,
         'installed_path_editable': has_pkg_resources and editable,
         'hue_shift_numpy2': int(np.__version__.split('.')[0]) >= 2,
@@ -207,8 +210,9 @@ def expected_patches() -> list:
 def test_exactly_the_needed_patches_are_applied():
     assert [name for name, _, _ in compat.PATCHES] == [
         'checkpoint_loader', 'checkpoint_allow_list', 'history_buffer_state',
-        'dist_without_accelerator', 'installed_path_from_importlib',
-        'installed_path_editable', 'hue_shift_numpy2'
+        'dist_without_accelerator', 'slurm_dist_without_accelerator',
+        'installed_path_from_importlib', 'installed_path_editable',
+        'hue_shift_numpy2'
     ]
     assert compat.applied_patches() == expected_patches()
     # every patch is in the docstring's table
@@ -271,6 +275,20 @@ def test_each_applied_patch_fixes_what_it_says(tmp_path):
             with pytest.raises((RuntimeError, AssertionError),
                                match='NVIDIA driver|CUDA'):
                 compat._mmengine_init_dist_pytorch('nccl')
+    if 'slurm_dist_without_accelerator' in applied:
+        # so does its Slurm launcher, after setting up the environment; the
+        # patched one: test_slurm_launcher_starts_gloo_without_an_accelerator
+        env = dict(
+            SLURM_PROCID='0',
+            SLURM_LOCALID='0',
+            SLURM_NTASKS='1',
+            SLURM_NODELIST='localhost',
+            MASTER_ADDR='127.0.0.1')
+        with mock.patch.dict(os.environ, env):
+            with pytest.raises((RuntimeError, AssertionError),
+                               match='NVIDIA driver|CUDA'):
+                compat._mmengine_init_dist_slurm('nccl')
+            assert os.environ['WORLD_SIZE'] == '1'
     if 'installed_path_from_importlib' in applied:
         with pytest.raises(ModuleNotFoundError, match='pkg_resources'):
             compat._mmengine_get_installed_path('mmpretrain')
@@ -285,6 +303,57 @@ def test_each_applied_patch_fixes_what_it_says(tmp_path):
         with pytest.raises(OverflowError):
             compat._mmcv_adjust_hue(img, -0.1)
         # the values: test_negative_hue_jitter_shifts_as_under_numpy_1
+
+
+# One task of a Slurm job: MMEngine's Slurm launcher asked for nccl, as the
+# configs ask; an all-reduce of rank + 1 over the group.
+SLURM_TASK = """
+import os
+import torch
+import torch.distributed as dist
+from mmengine.dist import init_dist
+import glmc_mm  # noqa: F401
+set_device = torch.cuda.set_device
+init_dist('slurm', backend='nccl')
+total = torch.tensor([dist.get_rank() + 1])
+dist.all_reduce(total)
+print(dist.get_backend(), dist.get_world_size(), os.environ['RANK'],
+      os.environ['LOCAL_RANK'], int(total),
+      torch.cuda.set_device is set_device)
+"""
+
+
+@pytest.mark.skipif(
+    torch.cuda.is_available(),
+    reason="with an accelerator, MMEngine's own Slurm launcher is used")
+def test_slurm_launcher_starts_gloo_without_an_accelerator():
+    """Two processes with the variables srun gives two tasks on one node
+    (MASTER_ADDR preset, which MMEngine keeps: scontrol needs a cluster;
+    under a real srun in tests/test_slurm.py)."""
+    port = str(free_port())
+    tasks = [
+        subprocess.Popen([sys.executable, '-c', SLURM_TASK],
+                         env=tool_env(
+                             extra_env=dict(
+                                 SLURM_PROCID=rank,
+                                 SLURM_LOCALID=rank,
+                                 SLURM_NTASKS='2',
+                                 SLURM_NODELIST='localhost',
+                                 MASTER_ADDR='127.0.0.1',
+                                 MASTER_PORT=port)),
+                         stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE,
+                         text=True) for rank in ('0', '1')
+    ]
+    outputs = [task.communicate(timeout=300) for task in tasks]
+    for task, (_, err) in zip(tasks, outputs):
+        assert task.returncode == 0, err[-3000:]
+    # gloo, world size 2, RANK and LOCAL_RANK from SLURM_*, 1 + 2 = 3, and
+    # torch.cuda.set_device restored after the launch
+    assert [out.split() for out, _ in outputs] == [
+        ['gloo', '2', '0', '0', '3', 'True'],
+        ['gloo', '2', '1', '1', '3', 'True'],
+    ]
 
 
 def test_matplotlib_fix_for_the_dataset_browser():

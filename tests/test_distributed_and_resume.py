@@ -1,14 +1,16 @@
 """Distributed GLMC training with gloo, and resuming after SIGKILL."""
 import json
 import signal
+import subprocess
 import sys
 import time
 
 import pytest
 import torch
 from stream_recorder import read_records
-from tiny_run import (GLMC_CONFIG, make_tiny_cifar, run_tool, start_tool,
-                      write_config)
+from tiny_run import (GLMC_CONFIG, REPO, Context, assert_stopped_on_every_rank,
+                      bad_image_on_rank_1, free_port, make_tiny_cifar,
+                      run_tool, start_tool, tool_env, write_config)
 
 RECORDED = GLMC_CONFIG.replace(
     "custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],",
@@ -37,20 +39,28 @@ def data(tmp_path_factory):
     return root, make_tiny_cifar(str(root), learnable=True)
 
 
-def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
-    """``tools/dist_train.sh`` with 2 processes on a machine without an
-    accelerator (compat's ``dist_without_accelerator`` starts gloo)."""
-    assert not torch.cuda.is_available()
+@pytest.fixture(scope='module')
+def two_ranks(data, tmp_path_factory):
+    """``tools/dist_train.sh CONFIG 2``: two processes on one node."""
     root, md5 = data
-    gathered = tmp_path / 'gathered.json'
+    tmp = tmp_path_factory.mktemp('two_ranks')
+    gathered = tmp / 'gathered.json'
     config = recorded_config(
-        tmp_path / 'glmc.py', str(root), out_file=str(gathered))
-    work = tmp_path / 'work'
+        tmp / 'glmc.py', str(root), out_file=str(gathered))
+    work = tmp / 'work'
     result = run_tool(
         ['bash', 'tools/dist_train.sh', config, '2', '--work-dir',
          str(work)],
         md5,
         check=True)
+    return config, work, gathered, result
+
+
+def test_two_gloo_ranks_share_the_subset_and_draw_differently(two_ranks):
+    """``tools/dist_train.sh`` with 2 processes on a machine without an
+    accelerator (compat's ``dist_without_accelerator`` starts gloo)."""
+    assert not torch.cuda.is_available()
+    _, work, gathered, result = two_ranks
     assert 'Distributed training: True' in result.stdout
     assert 'Epoch(train) [2][5/5]' in result.stdout
     assert (work / 'epoch_2.pth').exists()
@@ -68,6 +78,58 @@ def test_two_gloo_ranks_share_the_subset_and_draw_differently(data, tmp_path):
     indices = json.loads(gathered.read_text())
     assert sorted(indices) == list(range(100))
     assert 'gathered/count: 100' in result.stdout
+
+
+def test_two_nodes_train_the_same_weights_as_one(data, two_ranks, tmp_path):
+    """``NNODES=2 NODE_RANK=0|1 tools/dist_train.sh CONFIG 1``, two nodes of
+    one process on this machine, ends with the weights of one node with two
+    processes, to the bit: the same world size, ranks and seed."""
+    config, one_node, _, _ = two_ranks
+    _, md5 = data
+    work = tmp_path / 'work'
+    port = str(free_port())
+    nodes = []
+    for rank in (0, 1):
+        env = tool_env(md5, dict(NNODES='2', NODE_RANK=str(rank), PORT=port))
+        with open(tmp_path / f'node{rank}.log', 'w') as out:
+            nodes.append(
+                subprocess.Popen([
+                    'bash', 'tools/dist_train.sh', config, '1', '--work-dir',
+                    str(work)
+                ],
+                                 cwd=REPO,
+                                 env=env,
+                                 stdout=out,
+                                 stderr=subprocess.STDOUT))
+    try:
+        for rank, node in enumerate(nodes):
+            assert node.wait(
+                timeout=120) == 0, (tmp_path /
+                                    f'node{rank}.log').read_text()[-3000:]
+    finally:
+        for node in nodes:
+            node.kill()
+    log = (tmp_path / 'node0.log').read_text()
+    assert 'Distributed training: True' in log and 'GPU number: 2' in log
+    two = torch.load(work / 'epoch_2.pth', weights_only=True)['state_dict']
+    one = torch.load(one_node / 'epoch_2.pth', weights_only=True)['state_dict']
+    assert list(two) == list(one)
+    assert all(torch.equal(two[key], one[key]) for key in one)
+
+
+def test_a_bad_image_on_rank_1_stops_every_rank(fmnist, tmp_path):
+    """A file that only rank 1 checks (index 1 of 2 ranks), under
+    ``dist_train.sh``: both ranks refuse it, the job ends at once, and rank
+    0's log names it."""
+    config, root = bad_image_on_rank_1(Context(fmnist, str(tmp_path)))
+    start = time.time()
+    result = run_tool([
+        'bash', 'tools/dist_train.sh', config, '2', '--work-dir',
+        str(tmp_path / 'work')
+    ],
+                      timeout=120)
+    assert_stopped_on_every_rank(result,
+                                 time.time() - start, root, tmp_path / 'work')
 
 
 def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):

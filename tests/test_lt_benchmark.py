@@ -15,6 +15,8 @@ from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
                       load_tool, make_tiny_cifar, run_tool, start_tool,
                       write_config)
 
+from glmc_mm.utils.cpu_share import usable_cpus
+
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
                     'crt_resnet32_1xb64-10e_cifar10-lt-if100.py')
 LDAM_BASE = osp.join(REPO, 'configs', 'glmc',
@@ -158,7 +160,9 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
     at the third epoch) and once in GLMC's; each start of the tool resumes
     the run from its checkpoint, with the DRW weights and alpha of its
     epochs, and each ends with the weights, validations and test results of
-    an uninterrupted one."""
+    an uninterrupted one. The uninterrupted runs train side by side
+    (``--parallel 2``, one CPU and one thread each), the killed ones one
+    at a time with one thread: the same numbers."""
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
     glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
     ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
@@ -171,10 +175,17 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
         '--val-interval', '1'
     ]
     straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    run_tool([*args, '--work-dir', str(straight)],
+    run_tool([*args, '--work-dir',
+              str(straight), '--parallel', '2'],
              md5,
              timeout=900,
              check=True)
+    records = [
+        json.loads(
+            (straight / f'{name}_e3_s0' / 'benchmark_run.json').read_text())
+        for name in ('LDAM-DRW', 'GLMC')
+    ]
+    assert [r['intra_op_threads'] for r in records] == [1, 1]
 
     for name in ('LDAM-DRW', 'GLMC'):
         tool = start_tool(
@@ -270,6 +281,12 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
             ([f'CE={config}', '--dataloader-workers', '-2'],
              'argument --dataloader-workers: must be an integer >= 0, got '
              '-2'),
+            ([f'CE={config}', '--parallel',
+              str(len(usable_cpus()) + 1)],
+             f'--parallel {len(usable_cpus()) + 1}: this process may use '
+             f'{len(usable_cpus())} CPUs'),
+            ([f'CE={config}', '--parallel',
+              '0'], 'argument --parallel: must be an integer >= 1, got 0'),
         ):
             monkeypatch.setattr(sys, 'argv', [
                 'lt_benchmark.py', '--epochs', '1', '--work-dir', work,

@@ -18,7 +18,7 @@ FLOORS = (
     ('engine', ),
     ('datasets', 'evaluation', 'models'),
     ('compat', 'fileio', 'registry'),
-    ('utils', 'version'),  # leaves
+    ('openmp', 'utils', 'version'),  # leaves
 )
 FLOOR = {room: floor for floor, rooms in enumerate(FLOORS) for room in rooms}
 

@@ -48,6 +48,20 @@ def test_slurm_scripts_build_the_srun_command(tiny, tmp_path):
     args = (tmp_path / 'test.txt').read_text().split()
     assert args[-4].endswith('tools/test.py')
     assert args[-3:] == [config, 'c.pth', '--launcher=slurm']
+    # a CPU job (run on a real Slurm in tests/test_slurm.py): GPUS tasks,
+    # all on one node unless TASKS_PER_NODE says otherwise, no GPU asked for
+    for tasks_per_node, expected in (('', '16'), ('4', '4')):
+        env.update(GPUS_PER_NODE='0', TASKS_PER_NODE=tasks_per_node)
+        run_tool(
+            ['bash', 'tools/slurm_test.sh', 'cpu', 'glmc', config, 'c.pth'],
+            md5,
+            extra_env=env)
+        args = (tmp_path / 'test.txt').read_text().split()
+        assert args[:5] == [
+            '-p', 'cpu', '--job-name=glmc', '--ntasks=16',
+            f'--ntasks-per-node={expected}'
+        ]
+        assert not any(arg.startswith('--gres') for arg in args)
 
 
 @needs_mim

@@ -1,4 +1,5 @@
 """A tiny real training run on generated CIFAR-10-LT, for tools tests."""
+import glob
 import importlib.util
 import os
 import os.path as osp
@@ -7,6 +8,8 @@ import subprocess
 import sys
 from typing import NamedTuple
 
+import cv2
+import numpy as np
 import pytest
 from mmengine.config import Config
 
@@ -223,3 +226,45 @@ def tiny_fmnist_cfg(kind: str, ctx: Context, **options) -> Config:
         **options
     })
     return cfg
+
+
+def bad_image_on_rank_1(ctx: Context) -> tuple:
+    """A CE config training on 10 class folders of 3 PNGs, whose second file
+    (``class0/1.png``, index 1: what rank 1 of 2 checks) is empty; its path
+    and the folders' root."""
+    cfg = tiny_fmnist_cfg(
+        'ce', ctx, val_dataloader=None, val_cfg=None, val_evaluator=None)
+    root = osp.join(ctx.tmp, 'train')
+    for label in range(10):
+        os.makedirs(osp.join(root, f'class{label}'))
+        for i in range(3):
+            cv2.imwrite(
+                osp.join(root, f'class{label}', f'{i}.png'),
+                np.full((28, 28), i, np.uint8))
+    open(osp.join(root, 'class0', '1.png'), 'wb').close()
+    cfg.train_dataloader.dataset = dict(
+        type='CustomDataset',
+        data_root=root,
+        pipeline=[
+            dict(type='LoadImageFromFile', color_type='grayscale'),
+            dict(type='PackInputs')
+        ])
+    config = osp.join(ctx.tmp, 'ce.py')
+    cfg.dump(config)
+    return config, root
+
+
+def assert_stopped_on_every_rank(result: subprocess.CompletedProcess,
+                                 elapsed: float, root: str,
+                                 work_dir: str) -> None:
+    """The two-rank run of :func:`bad_image_on_rank_1` failed within a
+    minute, both ranks raised the refusal (two tracebacks: neither waited
+    for the other), and rank 0's log in ``work_dir`` names the file."""
+    assert result.returncode != 0 and elapsed < 60, elapsed
+    assert result.stderr.count(
+        f'ValueError: train_dataloader.dataset (CustomDataset, {root}): 1 of '
+        'the 30 image files checked cannot be used'
+    ) == 2, result.stderr[-3000:]
+    log, = glob.glob(osp.join(work_dir, '*', '*.log'))
+    with open(log) as f:
+        assert f'{root}/class0/1.png is empty (0 bytes)' in f.read()

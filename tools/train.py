@@ -1,13 +1,15 @@
 """Train a model with MMEngine's runner, as MMPretrain's ``tools/train.py``."""
 import argparse
 
+# first: it sets OpenMP's wait (glmc_mm.openmp) before torch is imported
+import glmc_mm  # noqa: F401  isort:skip
 import torch
 from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-import glmc_mm  # noqa: F401  (registers the components, applies compat)
 from glmc_mm.utils import add_runner_args, load_config
+from glmc_mm.utils.process_group import destroy_process_group
 
 
 def parse_args() -> argparse.Namespace:
@@ -90,6 +92,7 @@ def main() -> None:
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(
         cfg)
     runner.train()
+    destroy_process_group()
 
 
 if __name__ == '__main__':

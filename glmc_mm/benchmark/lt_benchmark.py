@@ -28,10 +28,6 @@ import argparse
 import json
 import os
 import os.path as osp
-import signal
-import subprocess
-import sys
-import time
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 import numpy as np
@@ -208,7 +204,8 @@ def plan_run(method: Method,
              extra_options: Sequence[str] = (),
              val_interval: int = 10,
              checkpoint_interval: int = 1,
-             workers: int = 0) -> Run:
+             workers: int = 0,
+             threads: Optional[int] = None) -> Run:
     """Resolve one run's options and config, so that a bad option fails
     before any training.
 
@@ -223,6 +220,9 @@ def plan_run(method: Method,
         checkpoint_interval (int): Epochs between checkpoints.
         workers (int): Dataloader workers (:func:`worker_options`); 0, the
             default, keeps a resumed run exact.
+        threads (int, optional): The run's intra-op threads where it runs
+            in a share of the machine (``--parallel``); None for this
+            process's :func:`default_intra_op_threads`.
     """
     run_dir = osp.join(work_dir, f'{method.name}_e{epochs}_s{seed}')
     # the record's work dir, from which a stage-2 run's first-stage
@@ -251,7 +251,7 @@ def plan_run(method: Method,
         seed=seed,
         epochs=epochs,
         options=options,
-        intra_op_threads=default_intra_op_threads(),
+        intra_op_threads=threads or default_intra_op_threads(),
         cpu=cpu_name(),
         resolved=dict(_flat(cfg.to_dict())))
     return Run(method, epochs, seed, run_dir, options,
@@ -318,11 +318,11 @@ def check_run_dir(run: Run) -> None:
             '\n  '.join(differences))
 
 
-def _final_checkpoint(run: Run) -> str:
+def final_checkpoint(run: Run) -> str:
     return osp.join(run.run_dir, f'epoch_{run.max_epochs}.pth')
 
 
-def _last_checkpoint(run_dir: str) -> Optional[str]:
+def last_checkpoint(run_dir: str) -> Optional[str]:
     path = osp.join(run_dir, 'last_checkpoint')
     if not osp.isfile(path):
         return None
@@ -339,7 +339,7 @@ def _wall_time(run_dir: str) -> dict:
         return json.load(f)
 
 
-def _write_json(path: str, data: dict) -> None:
+def write_json(path: str, data: dict) -> None:
     """Write ``data`` to ``path`` whole or not at all (a kill mid-write
     leaves the old file)."""
     with open(path + '.tmp', 'w') as f:
@@ -347,18 +347,18 @@ def _write_json(path: str, data: dict) -> None:
     os.replace(path + '.tmp', path)
 
 
-def _open_segment(run_dir: str, what: str) -> None:
+def open_segment(run_dir: str, what: str) -> None:
     """Record that ``what`` starts, with no length yet: a segment that is
     killed (SIGKILL, the end of a session) keeps ``None``, its time lost."""
     timing = _wall_time(run_dir)
     timing['segments'].append([what, None])
-    _write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
+    write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
 
 
-def _close_segment(run_dir: str, seconds: float) -> None:
+def close_segment(run_dir: str, seconds: float) -> None:
     timing = _wall_time(run_dir)
     timing['segments'][-1][1] = round(seconds, 1)
-    _write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
+    write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
 
 
 def finished_results(run: Run) -> Optional[dict]:
@@ -378,68 +378,6 @@ def finished_results(run: Run) -> Optional[dict]:
     if iteration is not None:
         results['iteration_s'] = iteration
     return results
-
-
-def _timed(run_dir: str, what: str, command: List[str]) -> None:
-    """Run ``command``; record its wall time also when it is interrupted
-    (Ctrl-C or SIGTERM), then pass the interruption on."""
-    _open_segment(run_dir, what)
-    start = time.perf_counter()
-    process = subprocess.Popen(command)
-    try:
-        code = process.wait()
-    except BaseException:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        raise
-    finally:
-        _close_segment(run_dir, time.perf_counter() - start)
-    if code != 0:
-        raise subprocess.CalledProcessError(code, command)
-
-
-def _train_and_test(run: Run, tools_dir: str) -> None:
-    os.makedirs(run.run_dir, exist_ok=True)
-    _write_json(osp.join(run.run_dir, RECORD_FILE), run.record)
-    last = _last_checkpoint(run.run_dir)
-    if last is None or osp.abspath(last) != osp.abspath(
-            _final_checkpoint(run)):
-        _timed(run.run_dir, 'train', [
-            sys.executable,
-            osp.join(tools_dir,
-                     'train.py'), run.method.config, '--work-dir', run.run_dir,
-            *(['--resume'] if last else []), '--cfg-options', *run.options
-        ])
-    _timed(run.run_dir, 'test', [
-        sys.executable,
-        osp.join(tools_dir, 'test.py'), run.method.config,
-        _final_checkpoint(run), '--work-dir',
-        osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
-    ])
-
-
-def run_method(run: Run, tools_dir: str) -> dict:
-    """Train (or continue) and test one run unless its results exist, and
-    keep its training class counts in ``class_counts.json``.
-
-    Args:
-        run (Run): The run, from :func:`plan_run`.
-        tools_dir (str): Where ``train.py`` and ``test.py`` are.
-
-    Returns:
-        dict: What :func:`finished_results` returns.
-    """
-    check_run_dir(run)
-    if finished_results(run) is None:
-        _train_and_test(run, tools_dir)
-    kept = osp.join(run.run_dir, CLASS_COUNTS_FILE)
-    if not osp.isfile(kept):
-        counts, classes = run_class_counts(run)
-        _write_json(kept, dict(class_counts=counts, classes=classes))
-    return finished_results(run)
 
 
 def run_history(run: Run) -> Dict[int, dict]:
@@ -462,12 +400,12 @@ def run_class_counts(run: Run) -> tuple:
             counts = json.load(f)
         return counts['class_counts'], counts['classes']
     checkpoint = CheckpointLoader.load_checkpoint(
-        _final_checkpoint(run), map_location='cpu')
+        final_checkpoint(run), map_location='cpu')
     meta = checkpoint['meta'].get('dataset_meta') or {}
     counts = checkpoint['state_dict'].get('train_class_counts')
     counts = meta.get('class_counts') if counts is None else counts.tolist()
     if counts is None:
-        raise ValueError(f'{_final_checkpoint(run)} records no training '
+        raise ValueError(f'{final_checkpoint(run)} records no training '
                          'class counts')
     return list(counts), meta.get('classes')
 

@@ -14,6 +14,8 @@ from typing import Sequence
 
 import mmpretrain
 
+from .process_group import destroy_process_group
+
 MMPRETRAIN_TOOLS = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools')
 
 
@@ -38,7 +40,9 @@ def mmpretrain_tool_path(tool: str) -> str:
 
 def run_mmpretrain_tool(tool: str, args: Sequence[str]) -> None:
     """Run MMPretrain's tool ``tool`` as ``__main__`` with arguments
-    ``args``, as ``python <tool> <args>`` would."""
+    ``args``, as ``python <tool> <args>`` would, then end its process group
+    (:func:`destroy_process_group`)."""
     path = mmpretrain_tool_path(tool)
     sys.argv = [path, *args]
     runpy.run_path(path, run_name='__main__')
+    destroy_process_group()

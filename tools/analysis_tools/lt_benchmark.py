@@ -27,9 +27,9 @@ import sys
 from mmengine.config import Config
 
 from glmc_mm.benchmark.lt_benchmark import (RunMismatchError, check_run_dir,
-                                            parse_methods, plan_run,
-                                            run_method)
+                                            parse_methods, plan_run)
 from glmc_mm.benchmark.lt_benchmark_report import write_report
+from glmc_mm.benchmark.run_pool import parallel_slots, run_all
 from glmc_mm.evaluation import shot_group_options
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -78,6 +78,17 @@ def parse_args() -> argparse.Namespace:
         help='worker processes per dataloader; 0 (the '
         'default) makes a resumed run train exactly as an '
         'uninterrupted one, more workers do not')
+    parser.add_argument(
+        '--parallel',
+        type=at_least(1),
+        help='train up to N runs at once, each pinned to its share of '
+        "this process's CPUs (as many intra-op threads), or given its "
+        'own GPUs; without it, one run at a time on the whole machine')
+    parser.add_argument(
+        '--gpus-per-run',
+        type=at_least(1),
+        default=1,
+        help='GPUs of each run with --parallel, where there are GPUs')
     parser.add_argument('--work-dir', default='work_dirs/lt_benchmark')
     parser.add_argument(
         '--cfg-options',
@@ -103,12 +114,16 @@ def main() -> None:
     # a SIGTERM stops the run in progress as Ctrl-C does: its time is kept
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
+        slots = [None] if args.parallel is None else parallel_slots(
+            args.parallel, args.gpus_per_run)
+        threads = len(slots[0].cpus) if slots[0] else None
         methods = parse_methods(args.methods)
         runs = [
             plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
                      args.val_interval, args.checkpoint_interval,
-                     args.dataloader_workers) for epochs in args.epochs
-            for method in methods for seed in args.seeds
+                     args.dataloader_workers, threads)
+            for epochs in args.epochs for method in methods
+            for seed in args.seeds
         ]
         for run in runs:
             check_run_dir(run)
@@ -117,10 +132,10 @@ def main() -> None:
     os.makedirs(args.work_dir, exist_ok=True)
     shot_options = shot_group_options(Config.fromfile(methods[0].config))
     if not args.report:
-        for seed in args.seeds:
-            for run in [r for r in runs if r.seed == seed]:
-                run_method(run, TOOLS)
-                write_report(runs, args.work_dir, shot_options)
+        # seed by seed: the first seed of every method is finished first
+        run_all(
+            sorted(runs, key=lambda run: args.seeds.index(run.seed)), TOOLS,
+            slots, lambda _: write_report(runs, args.work_dir, shot_options))
     print(write_report(runs, args.work_dir, shot_options))
 
 

@@ -6,7 +6,7 @@ import os.path as osp
 from collections import deque
 from typing import List, Optional
 
-from mmengine.dist import barrier, is_main_process
+from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmengine.logging import print_log
 from mmpretrain.registry import HOOKS
@@ -14,6 +14,7 @@ from mmpretrain.registry import HOOKS
 from ...compat import (DamagedCheckpointError, UnsafeCheckpointError,
                        load_from_local)
 from ...fileio import PARTIAL_SUFFIX, AtomicLocalBackend
+from .rank_agreement import from_rank_zero, raise_on_every_rank
 
 
 def checkpoint_problem(path: str) -> Optional[str]:
@@ -98,6 +99,7 @@ class AtomicCheckpointHook(CheckpointHook):
         super().before_run(runner)
         if not runner.cfg.get('resume') or runner.cfg.get('load_from'):
             return
+        refusal = None
         if is_main_process():
             for partial in glob.glob(
                     osp.join(runner.work_dir, f'.*{PARTIAL_SUFFIX}')):
@@ -106,8 +108,14 @@ class AtomicCheckpointHook(CheckpointHook):
                     f'Removed {partial}, left by a killed save.',
                     logger='current',
                     level=logging.WARNING)
-            self._repair_last_checkpoint(runner.work_dir)
-        barrier()  # every rank then reads the repaired last_checkpoint
+            try:
+                self._repair_last_checkpoint(runner.work_dir)
+            except DamagedCheckpointError as error:
+                refusal = str(error)
+        # every rank then reads the repaired last_checkpoint, or refuses
+        refusal = from_rank_zero(refusal)
+        if refusal is not None:
+            raise_on_every_rank(DamagedCheckpointError(refusal))
 
     @staticmethod
     def _repair_last_checkpoint(work_dir: str) -> None:

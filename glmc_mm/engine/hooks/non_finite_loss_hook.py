@@ -2,8 +2,11 @@
 from typing import Optional
 
 import torch
+from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
+
+from .rank_agreement import gathered, on_any_rank, raise_on_every_rank
 
 
 @HOOKS.register_module()
@@ -17,7 +20,9 @@ class NonFiniteLossHook(Hook):
     priority), so the broken weights of that iteration are never saved and
     earlier checkpoints stay as they were. The check reads a value the
     runtime-info hook already copies to the host every iteration, so it
-    costs no extra device synchronisation.
+    costs no extra device synchronisation. In a distributed run the ranks
+    agree on it (one one-element ``all_reduce`` per iteration) and every
+    rank stops, naming the ranks whose loss is not finite.
     """
 
     priority = 'ABOVE_NORMAL'
@@ -27,15 +32,20 @@ class NonFiniteLossHook(Hook):
                          batch_idx: int,
                          data_batch=None,
                          outputs: Optional[dict] = None) -> None:
-        if not outputs or 'loss' not in outputs:
+        finite = not outputs or 'loss' not in outputs or bool(
+            torch.isfinite(torch.as_tensor(outputs['loss'])).all())
+        if not on_any_rank(not finite):
             return
-        if bool(torch.isfinite(torch.as_tensor(outputs['loss'])).all()):
-            return
-        terms = ', '.join(
-            f'{name}={float(torch.as_tensor(value).detach().mean()):.4g}'
-            for name, value in outputs.items())
-        raise FloatingPointError(
-            f'The training loss is not finite at iteration {runner.iter + 1} '
-            f'(epoch {runner.epoch + 1}, batch {batch_idx + 1}): {terms}. '
-            'Training stopped; nothing of this iteration was saved. Check the '
-            'learning rate, the loss weights and the data of this batch.')
+        terms = [] if finite else [
+            f'rank {get_rank()}: ' + ', '.join(
+                f'{name}={float(torch.as_tensor(value).detach().mean()):.4g}'
+                for name, value in outputs.items())
+        ]
+        raise_on_every_rank(
+            FloatingPointError(
+                'The training loss is not finite at iteration '
+                f'{runner.iter + 1} (epoch {runner.epoch + 1}, batch '
+                f'{batch_idx + 1}): {"; ".join(gathered(terms))}. Training '
+                'stopped; nothing of this iteration was saved. Check the '
+                'learning rate, the loss weights and the data of this '
+                'batch.'))

@@ -35,8 +35,9 @@ class ThreadSettlingHook(Hook):
 
     ``follow_load=True`` is an opt-in that trades that exact
     reproducibility for speed on a shared machine: beside another busy
-    process, spinning threads take turns at each barrier (on a 2-core
-    machine a GLMC run beside a second one took 5-6x as long per iteration:
+    process, threads take turns at each barrier (:mod:`glmc_mm.openmp`
+    keeps their waiting short, so a GLMC run beside a second one on a
+    2-core machine takes 2.3x as long per iteration rather than 8x:
     ``docs/speed.md``). Every ``interval`` training iterations the hook then
     measures, from ``/proc``, how many of the usable CPUs other processes
     kept busy (this process and its dataloader workers are not "other"),
@@ -98,6 +99,15 @@ class ThreadSettlingHook(Hook):
             why += (', following other processes\' load'
                     if self.follow_load else ', fixed for the run')
         self._set(runner, self.fixed or self.most, why)
+        waiting = {
+            key: os.environ[key]
+            for key in ('GOMP_SPINCOUNT', 'OMP_WAIT_POLICY')
+            if key in os.environ
+        }
+        runner.logger.info('ThreadSettlingHook: OpenMP threads wait with ' +
+                           (', '.join(f'{k}={v}' for k, v in waiting.items())
+                            or "libgomp's default spin count") +
+                           ' (glmc_mm.openmp)')
         if self.follow_load:
             self._sample = sample_cpus(self.cpus)
 

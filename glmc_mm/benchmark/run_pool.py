@@ -1,0 +1,231 @@
+"""Run the benchmark's runs, one at a time or several at once, each in a
+share of this machine.
+
+A run is ``tools/train.py`` (or its continuation from the last checkpoint)
+then ``tools/test.py``, each a child process whose wall time is recorded in
+the run's ``wall_time.json``. With ``--parallel N`` up to ``N`` runs train
+at once: each gets its own :class:`Slot`, a disjoint set of CPUs it is
+pinned to (and as many intra-op threads), or its own GPUs through
+``CUDA_VISIBLE_DEVICES``. A second stage (``NAME=CONFIG@OTHER``) starts
+once the run it starts from has finished. Only this process writes the
+report, after each run, so runs that end together cannot damage it.
+"""
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
+
+import torch
+
+from ..utils.cpu_share import usable_cpus
+from .lt_benchmark import (CLASS_COUNTS_FILE, RECORD_FILE, Run, check_run_dir,
+                           close_segment, final_checkpoint, finished_results,
+                           last_checkpoint, open_segment, run_class_counts,
+                           write_json)
+
+
+class Slot(NamedTuple):
+    """The share of the machine one run of ``--parallel`` gets."""
+    cpus: tuple
+    gpus: tuple = ()
+
+
+def parallel_slots(parallel: int, gpus_per_run: int = 1) -> List[Slot]:
+    """``parallel`` disjoint slots: this process's usable CPUs split evenly
+    (the remainder unused), and on a machine with GPUs ``gpus_per_run``
+    GPUs each.
+
+    Args:
+        parallel (int): How many runs train at once.
+        gpus_per_run (int): GPUs per run where there are GPUs.
+
+    Raises:
+        ValueError: Where the machine has fewer CPUs (or GPUs) than that.
+    """
+    cpus = usable_cpus()
+    if parallel > len(cpus):
+        raise ValueError(
+            f'--parallel {parallel}: this process may use {len(cpus)} CPUs '
+            f'({", ".join(map(str, cpus))}), and each run needs one at '
+            'least')
+    gpus = torch.cuda.device_count()
+    if gpus and parallel * gpus_per_run > gpus:
+        raise ValueError(
+            f'--parallel {parallel} with --gpus-per-run {gpus_per_run} needs '
+            f'{parallel * gpus_per_run} GPUs; this machine has {gpus}')
+    share = len(cpus) // parallel
+    return [
+        Slot(
+            tuple(cpus[k * share:(k + 1) * share]),
+            tuple(range(k * gpus_per_run, (k + 1) * gpus_per_run)) if gpus else
+            ()) for k in range(parallel)
+    ]
+
+
+def _commands(run: Run, tools_dir: str) -> List[tuple]:
+    """``(what, command)`` still to do for ``run``: training, or its
+    continuation, unless its final checkpoint is the last one; then the
+    test."""
+    commands = []
+    last = last_checkpoint(run.run_dir)
+    final = final_checkpoint(run)
+    if last is None or osp.abspath(last) != osp.abspath(final):
+        commands.append(('train', [
+            sys.executable,
+            osp.join(tools_dir,
+                     'train.py'), run.method.config, '--work-dir', run.run_dir,
+            *(['--resume'] if last else []), '--cfg-options', *run.options
+        ]))
+    commands.append(('test', [
+        sys.executable,
+        osp.join(tools_dir, 'test.py'), run.method.config, final, '--work-dir',
+        osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
+    ]))
+    return commands
+
+
+class RunProcess:
+    """One run's remaining commands, started one after the other in a slot
+    (none: the whole machine), without waiting for them.
+
+    Args:
+        run (Run): The run, from :func:`plan_run`.
+        tools_dir (str): Where ``train.py`` and ``test.py`` are.
+        slot (Slot, optional): The CPUs and GPUs it may use.
+    """
+
+    def __init__(self,
+                 run: Run,
+                 tools_dir: str,
+                 slot: Optional[Slot] = None) -> None:
+        self.run = run
+        self.slot = slot
+        self.pending: List[tuple] = []
+        self.process: Optional[subprocess.Popen] = None
+        check_run_dir(run)
+        if finished_results(run) is None:
+            os.makedirs(run.run_dir, exist_ok=True)
+            write_json(osp.join(run.run_dir, RECORD_FILE), run.record)
+            self.pending = _commands(run, tools_dir)
+        self._next()
+
+    def _environment(self) -> Optional[dict]:
+        if self.slot is None:
+            return None
+        env = dict(os.environ, OMP_NUM_THREADS=str(len(self.slot.cpus)))
+        if self.slot.gpus:
+            env['CUDA_VISIBLE_DEVICES'] = ','.join(map(str, self.slot.gpus))
+        return env
+
+    def _pin(self) -> None:
+        """In the child, before it starts: its CPUs."""
+        os.sched_setaffinity(0, self.slot.cpus)
+
+    def _next(self) -> None:
+        if not self.pending:
+            self.process = None
+            return
+        self.what, self.command = self.pending.pop(0)
+        open_segment(self.run.run_dir, self.what)
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            self.command,
+            env=self._environment(),
+            preexec_fn=self._pin if self.slot else None)
+
+    def _ended(self) -> None:
+        close_segment(self.run.run_dir, time.perf_counter() - self.started)
+
+    def poll(self) -> bool:
+        """Whether the run is finished, starting its next command when one
+        ends; its class counts are kept once it is.
+
+        Raises:
+            subprocess.CalledProcessError: Where a command failed.
+        """
+        while self.process is not None:
+            code = self.process.poll()
+            if code is None:
+                return False
+            self._ended()
+            if code != 0:
+                self.process = None
+                raise subprocess.CalledProcessError(code, self.command)
+            self._next()
+        kept = osp.join(self.run.run_dir, CLASS_COUNTS_FILE)
+        if not osp.isfile(kept):
+            counts, classes = run_class_counts(self.run)
+            write_json(kept, dict(class_counts=counts, classes=classes))
+        return True
+
+    def stop(self) -> None:
+        """Interrupt the command in progress as Ctrl-C does (it is killed
+        after 30 s), keeping its wall time; the run continues from its last
+        checkpoint on the next start."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._ended()
+        self.process = None
+
+
+def run_all(runs: Sequence[Run],
+            tools_dir: str,
+            slots: Sequence[Optional[Slot]] = (None, ),
+            finished: Callable[[Run], None] = lambda run: None,
+            poll_interval: float = 0.5) -> None:
+    """Train and test every run not finished yet, in the order given, up to
+    one per slot at once; a second stage waits for its first stage.
+
+    Args:
+        runs (Sequence[Run]): The runs, from :func:`plan_run`.
+        tools_dir (str): Where ``train.py`` and ``test.py`` are.
+        slots (Sequence[Slot | None]): One per run at a time; ``(None, )``
+            (the default) runs one at a time on the whole machine.
+        finished (Callable): Called with each run as it finishes.
+        poll_interval (float): Seconds between looks at the children.
+
+    Raises:
+        subprocess.CalledProcessError: Where a run failed; the others are
+            stopped first, to continue from their checkpoints next time.
+    """
+    waiting = list(runs)
+    done = set()
+    active: Dict[int, RunProcess] = {}
+
+    def ready(run: Run) -> bool:
+        return run.method.after is None or (run.method.after, run.epochs,
+                                            run.seed) in done
+
+    try:
+        while waiting or active:
+            for index, slot in enumerate(slots):
+                start = next((r for r in waiting if ready(r)), None)
+                if index in active or start is None:
+                    continue
+                waiting.remove(start)
+                active[index] = RunProcess(start, tools_dir, slot)
+            if waiting and not active:
+                raise RuntimeError(
+                    'lt_benchmark: no run can start: '
+                    f'{", ".join(r.run_dir for r in waiting)} wait for runs '
+                    'that are not in the benchmark')
+            for index, process in list(active.items()):
+                if process.poll():
+                    del active[index]
+                    done.add((process.run.method.name, process.run.epochs,
+                              process.run.seed))
+                    finished(process.run)
+            if active:
+                time.sleep(poll_interval)
+    finally:
+        for process in active.values():
+            process.stop()
