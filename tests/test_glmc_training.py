@@ -48,10 +48,20 @@ def per_epoch(log, key):
     return found
 
 
-def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
-    root, md5 = data
-    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
-    log = train(data, config, tmp_path / 'work')
+@pytest.fixture(scope='module')
+def two_epochs(data, tmp_path_factory):
+    """GLMC trained for 2 epochs (GLMC's minimum): its config, work dir and
+    log."""
+    root, _ = data
+    tmp = tmp_path_factory.mktemp('two_epochs')
+    config = write_config(str(tmp / 'glmc.py'), str(root), GLMC_CONFIG)
+    return config, tmp / 'work', train(data, config, tmp / 'work')
+
+
+def test_two_epochs_log_every_term_lower_the_loss_and_test(
+        data, two_epochs, tmp_path):
+    _, md5 = data
+    config, work, log = two_epochs
     for key in ('loss_balanced', 'loss_rebalanced', 'loss_consistency',
                 'alpha'):
         assert len(per_epoch(log, key)) == 2, key
@@ -61,7 +71,7 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
     # int(40 * 0.1 ** (i / 9)) for i in 0..9
     assert 'class_counts=[40, 30, 23, 18, 14, 11, 8, 6, 5, 4]' in log
 
-    checkpoint = tmp_path / 'work' / 'epoch_2.pth'
+    checkpoint = work / 'epoch_2.pth'
     state = torch.load(checkpoint, weights_only=True)
     assert state['state_dict']['train_class_counts'].tolist() == [
         40, 30, 23, 18, 14, 11, 8, 6, 5, 4
@@ -88,14 +98,14 @@ def test_two_epochs_log_every_term_lower_the_loss_and_test(data, tmp_path):
     assert medium == pytest.approx(np.mean(per_class[:3]), abs=1e-3)
 
 
-def test_counts_not_recorded_fall_back_to_the_training_set(data, tmp_path):
+def test_counts_not_recorded_fall_back_to_the_training_set(
+        data, two_epochs, tmp_path):
     """A checkpoint whose counts buffer holds zeros, as the converter of the
     authors' checkpoints writes it, is tested with the training set's
     counts; one without the buffer is refused by StrictLoadHook."""
-    root, md5 = data
-    config = write_config(str(tmp_path / 'glmc.py'), str(root), GLMC_CONFIG)
-    train(data, config, tmp_path / 'work')  # 2 epochs: GLMC's minimum
-    state = torch.load(tmp_path / 'work' / 'epoch_2.pth', weights_only=True)
+    _, md5 = data
+    config, work, _ = two_epochs
+    state = torch.load(work / 'epoch_2.pth', weights_only=True)
     state['state_dict']['train_class_counts'].zero_()  # as converted
     torch.save(state, tmp_path / 'converted.pth')
     result = run_tool([
