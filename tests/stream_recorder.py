@@ -11,6 +11,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS, METRICS
 
+from glmc_mm.models.utils import recorded_class_counts
+
 
 def _append(path: str, record: dict) -> None:
     with open(path, 'a') as f:
@@ -38,9 +40,14 @@ class StreamRecorderHook(Hook):
         digest = hashlib.md5()
         for i in range(len(dataset)):
             digest.update(dataset.get_data_info(i)['img'].tobytes())
+        model = runner.model
+        counts = recorded_class_counts(getattr(model, 'module', model))
         _append(
             self._path(runner),
-            dict(subset=digest.hexdigest(), size=len(dataset)))
+            dict(
+                subset=digest.hexdigest(),
+                size=len(dataset),
+                class_counts=None if counts is None else counts.tolist()))
 
     def before_train_epoch(self, runner) -> None:
         self.uniform: List[int] = []

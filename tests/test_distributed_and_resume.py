@@ -74,6 +74,12 @@ def test_two_gloo_ranks_share_the_subset_and_draw_differently(two_ranks):
     assert len(set(first['uniform']) | set(second['uniform'])) == 159
     assert len(first['rebalanced']) == len(second['rebalanced']) == 80
     assert first['rebalanced'] != second['rebalanced']
+    # every rank holds the same training counts and alpha
+    assert ranks[0][0]['class_counts'] == ranks[1][0]['class_counts']
+    assert sum(ranks[0][0]['class_counts']) == 159
+    assert [r['alpha']
+            for r in ranks[0][1:]] == [r['alpha']
+                                       for r in ranks[1][1:]] == [1.0, 0.75]
     # The evaluator gathered each of the 100 test images exactly once.
     indices = json.loads(gathered.read_text())
     assert sorted(indices) == list(range(100))
