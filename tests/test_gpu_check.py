@@ -60,7 +60,7 @@ def test_cpu_fallback_prints_the_table(tmp_path):
     ]
     assert len(rows) == 1
     cells = [c.strip() for c in rows[0].strip('|').split('|')]
-    assert cells[1:3] == ['cifar', 'defaults']
+    assert cells[1:3] == ['cifar', 'B=16']
     runner, floor, authors, runner_floor = map(float, cells[3:7])
     assert runner > 0 and floor > 0 and authors > 0
     assert runner_floor == pytest.approx(runner / floor, abs=5e-3)

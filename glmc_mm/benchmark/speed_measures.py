@@ -327,7 +327,8 @@ def measure(name: str,
             workers: int = 2,
             options: Optional[dict] = None,
             pipeline_samples: int = 60,
-            amp: bool = False) -> dict:
+            amp: bool = False,
+            batch: Optional[int] = None) -> dict:
     """Run the measure ``name`` of ``setting`` on the data that
     :func:`make_data` wrote to ``data_root``.
 
@@ -342,6 +343,8 @@ def measure(name: str,
         options (dict, optional): Overrides of the GLMC config.
         pipeline_samples (int): Samples timed by ``pipeline``.
         amp (bool): Mixed precision (needs a GPU).
+        batch (int, optional): ``B`` per stream; None for the setting's
+            (:func:`setting_batch`).
 
     Returns:
         dict: ``images_per_s`` (``runner``, ``floor``, ``plain``,
@@ -350,7 +353,7 @@ def measure(name: str,
     """
     if setting == 'cifar':
         register_cifar_md5(osp.join(data_root, 'cifar10_md5.json'))
-    batch = setting_batch(setting)
+    batch = batch or setting_batch(setting)
     cfg = glmc_config(setting, data_root, batch, workers, options or {})
     if amp:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'

@@ -98,6 +98,11 @@ def parse_args() -> argparse.Namespace:
         help='samples timed by the pipeline measure')
     parser.add_argument(
         '--amp', action='store_true', help='mixed precision (needs a GPU)')
+    parser.add_argument(
+        '--batch',
+        type=int,
+        help='B per stream instead of the setting\'s (e.g. a smaller one for '
+        'a quick check that everything runs)')
     parser.add_argument('--json-out', help='also write the figures here')
     parser.add_argument(
         '--table',
@@ -121,7 +126,7 @@ def run_measure(measure: str, setting: str, root: str,
         str(args.warmup), '--workers',
         str(args.workers), '--pipeline-samples',
         str(args.pipeline_samples), *(['--amp'] if args.amp else []),
-        *overrides
+        *(['--batch', str(args.batch)] if args.batch else []), *overrides
     ],
                          capture_output=True,
                          text=True)
@@ -166,10 +171,9 @@ def print_ratios(figures: dict) -> None:
           f'{data["samples_per_s"]["2"] / consumed:.2f}')
 
 
-def print_setting(setting: str, figures: dict) -> None:
-    """Every figure of one setting."""
-    print(f'\n{setting}: {SETTINGS[setting]["config"]}, '
-          f'B = {setting_batch(setting)}')
+def print_setting(setting: str, figures: dict, batch: int) -> None:
+    """Every figure of one setting, measured with ``B = batch``."""
+    print(f'\n{setting}: {SETTINGS[setting]["config"]}, B = {batch}')
     for measure in [m for m in MEASURES[:4] if m in figures]:
         f = figures[measure]
         print(f'  {measure:<8} {f["images_per_s"]:8.2f} images/s   '
@@ -235,10 +239,12 @@ def main() -> None:
             measure: run_measure(measure, setting, root, args)
             for measure in args.measures
         }
-        print_setting(setting, every[setting])
+        print_setting(setting, every[setting], args.batch
+                      or setting_batch(setting))
     if args.json_out:
         options = ' '.join([
             *(['amp'] if args.amp else []),
+            *([f'B={args.batch}'] if args.batch else []),
             *(f'{k}={v}' for k, v in args.cfg_options.items())
         ]) or 'defaults'
         with open(args.json_out, 'w') as f:

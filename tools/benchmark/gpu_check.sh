@@ -7,12 +7,12 @@
 #     (one core), ours (both configs) and the authors';
 #   - the largest batch B per stream that fits in GPU memory.
 # Without a GPU it says so and runs the CPU fallback: the same table for the
-# CIFAR setting only, one short window, to check that everything runs.
+# CIFAR setting only, B = 16, one short window, to check that everything runs.
 #
 # Usage: bash tools/benchmark/gpu_check.sh [--out DIR] [--python PYTHON]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 OUT=""
 PYTHON=""
 while [ $# -gt 0 ]; do
@@ -48,9 +48,9 @@ if "$PYTHON" -c 'import sys, torch; sys.exit(0 if torch.cuda.is_available() else
     "${BENCH[@]}" --settings cifar imagenet --measures max-batch --amp \
         --json-out "$OUT/max_batch.json"
 else
-    echo "No CUDA GPU here: the CPU fallback (CIFAR setting, one short window)."
+    echo "No CUDA GPU here: the CPU fallback (CIFAR setting, B = 16, one short window)."
     "${BENCH[@]}" --settings cifar --measures runner floor authors pipeline \
-        --windows 1 --window-steps 1 --warmup 1 --pipeline-samples 16 \
+        --windows 1 --window-steps 1 --warmup 1 --pipeline-samples 16 --batch 16 \
         --json-out "$OUT/steps_cpu.json"
 fi
 echo

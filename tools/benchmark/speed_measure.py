@@ -21,6 +21,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--workers', type=int, required=True)
     parser.add_argument('--pipeline-samples', type=int, required=True)
     parser.add_argument('--amp', action='store_true')
+    parser.add_argument('--batch', type=int)
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction, default={})
     return parser.parse_args()
@@ -29,6 +30,6 @@ def parse_args() -> argparse.Namespace:
 if __name__ == '__main__':
     args = parse_args()
     print('RESULT ' + json.dumps(
-        measure(args.measure, args.setting, args.data_root, args.warmup,
-                args.windows, args.window_steps, args.workers,
-                args.cfg_options, args.pipeline_samples, args.amp)))
+        measure(args.measure, args.setting, args.data_root, args.warmup, args.
+                windows, args.window_steps, args.workers, args.cfg_options,
+                args.pipeline_samples, args.amp, args.batch)))
