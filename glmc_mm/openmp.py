@@ -20,14 +20,12 @@ import sys
 SPIN_COUNT = '1000'
 
 
-def set_default_spin_count() -> bool:
+def set_default_spin_count() -> None:
     """Set ``GOMP_SPINCOUNT`` to :data:`SPIN_COUNT` where it takes effect
-    and the user chose nothing; whether it was set."""
+    and the user chose nothing."""
     chosen = {'GOMP_SPINCOUNT', 'OMP_WAIT_POLICY'} & set(os.environ)
-    if 'torch' in sys.modules or chosen:
-        return False
-    os.environ['GOMP_SPINCOUNT'] = SPIN_COUNT
-    return True
+    if 'torch' not in sys.modules and not chosen:
+        os.environ['GOMP_SPINCOUNT'] = SPIN_COUNT
 
 
 set_default_spin_count()

@@ -17,7 +17,8 @@ from mmengine.config import Config
 from mmengine.dataset import DefaultSampler
 from mmengine.runner import Runner
 from mmpretrain.registry import DATASETS, HOOKS, MODELS
-from tiny_run import REPO, Context, tiny_fmnist_cfg
+from tiny_run import (REPO, Context, folder_dataset, image_folder,
+                      tiny_fmnist_cfg)
 
 from glmc_mm.benchmark import write_idx, write_jpeg_list
 from glmc_mm.compat import DamagedCheckpointError, load_from_local
@@ -185,34 +186,8 @@ def png_header(width: int, height: int) -> bytes:
         chunk(b'IDAT', zlib.compress(b'')) + chunk(b'IEND', b''))
 
 
-def image_folder(root: str, classes: Sequence[str], odd: Sequence = ()) -> str:
-    """Class folders of three 28 x 28 grey PNGs each, plus ``odd``:
-    ``(relative path, bytes)`` files."""
-    rng = np.random.default_rng(0)
-    for name in classes:
-        os.makedirs(osp.join(root, name))
-        for i in range(3):
-            cv2.imwrite(
-                osp.join(root, name, f'{i}.png'),
-                rng.integers(0, 256, (28, 28), dtype=np.uint8))
-    for path, content in odd:
-        with open(osp.join(root, path), 'wb') as f:
-            f.write(content)
-    return root
-
-
 def png_bytes(size: int) -> bytes:
     return cv2.imencode('.png', np.zeros((size, size), np.uint8))[1].tobytes()
-
-
-def folder_dataset(root: str) -> dict:
-    return dict(
-        type='CustomDataset',
-        data_root=root,
-        pipeline=[
-            dict(type='LoadImageFromFile', color_type='grayscale'),
-            dict(type='PackInputs')
-        ])
 
 
 def evaluate_folder(classes: Sequence[str] = CLASSES, odd: Sequence = ()):

@@ -6,7 +6,7 @@ import os.path as osp
 import socket
 import subprocess
 import sys
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import cv2
 import numpy as np
@@ -228,27 +228,42 @@ def tiny_fmnist_cfg(kind: str, ctx: Context, **options) -> Config:
     return cfg
 
 
-def bad_image_on_rank_1(ctx: Context) -> tuple:
-    """A CE config training on 10 class folders of 3 PNGs, whose second file
-    (``class0/1.png``, index 1: what rank 1 of 2 checks) is empty; its path
-    and the folders' root."""
-    cfg = tiny_fmnist_cfg(
-        'ce', ctx, val_dataloader=None, val_cfg=None, val_evaluator=None)
-    root = osp.join(ctx.tmp, 'train')
-    for label in range(10):
-        os.makedirs(osp.join(root, f'class{label}'))
+def image_folder(root: str, classes: Sequence[str], odd: Sequence = ()) -> str:
+    """Class folders of three 28 x 28 grey PNGs each, plus ``odd``:
+    ``(relative path, bytes)`` files."""
+    rng = np.random.default_rng(0)
+    for name in classes:
+        os.makedirs(osp.join(root, name))
         for i in range(3):
             cv2.imwrite(
-                osp.join(root, f'class{label}', f'{i}.png'),
-                np.full((28, 28), i, np.uint8))
-    open(osp.join(root, 'class0', '1.png'), 'wb').close()
-    cfg.train_dataloader.dataset = dict(
+                osp.join(root, name, f'{i}.png'),
+                rng.integers(0, 256, (28, 28), dtype=np.uint8))
+    for path, content in odd:
+        with open(osp.join(root, path), 'wb') as f:
+            f.write(content)
+    return root
+
+
+def folder_dataset(root: str) -> dict:
+    return dict(
         type='CustomDataset',
         data_root=root,
         pipeline=[
             dict(type='LoadImageFromFile', color_type='grayscale'),
             dict(type='PackInputs')
         ])
+
+
+def bad_image_on_rank_1(ctx: Context) -> tuple:
+    """A CE config training on 10 class folders of 3 PNGs
+    (:func:`image_folder`), whose second file (``class0/1.png``, index 1:
+    what rank 1 of 2 checks) is empty; its path and the folders' root."""
+    cfg = tiny_fmnist_cfg(
+        'ce', ctx, val_dataloader=None, val_cfg=None, val_evaluator=None)
+    root = image_folder(
+        osp.join(ctx.tmp, 'train'), [f'class{i}' for i in range(10)],
+        [('class0/1.png', b'')])
+    cfg.train_dataloader.dataset = folder_dataset(root)
     config = osp.join(ctx.tmp, 'ce.py')
     cfg.dump(config)
     return config, root

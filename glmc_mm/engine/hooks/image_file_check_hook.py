@@ -127,9 +127,10 @@ class ImageFileCheckHook(Hook):
             problem = image_file_problem(path, self.max_pixels)
             if problem is not None:
                 found.append((path, problem))
-        # every rank refuses, with the files all ranks found
-        problems = gathered(found)
-        checked = sum(gathered([checked]))
+        # every rank refuses, with the files all ranks found (one gather)
+        shares = gathered([(found, checked)])
+        problems = [problem for part, _ in shares for problem in part]
+        checked = sum(count for _, count in shares)
         if not problems:
             return
         listed = shortened([f'{path} {problem}' for path, problem in problems],
