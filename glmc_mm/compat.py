@@ -74,6 +74,18 @@ without it. Every other component goes through MMEngine's registries.
        for a negative factor (``OverflowError`` on half of all draws); here
        a negative factor shifts the hue modulo 256, as under NumPy 1
      - NumPy refuses ``np.uint8(-25.5)``
+   * - ``dataset_subset_memo``
+     - ``mmengine.dataset.BaseDataset._copy_without_annotation`` (called by
+       ``get_subset``, which ``LongTailDataset`` uses)
+     - its ``memo`` defaults to one dict shared by every call of the
+       process, which keeps the copy of each dataset ever subsetted under
+       the dataset's ``id``: once that dataset is freed and a new object
+       (a transform) gets its ``id``, a later subset's deep copy returns
+       the stale dataset in the transform's place (``'FashionMNISTIDX'
+       object is not callable`` mid-epoch, depending on memory reuse); two
+       subsets of one dataset share one pipeline. Here each call gets a
+       fresh ``memo``
+     - the default ``memo`` is a dict
 
 Overrides of private MMEngine methods. They patch nothing: each lives in
 a subclass of ours that a config selects. MMEngine 0.10 offers no public
@@ -147,6 +159,7 @@ import mmengine.config.config as mmengine_config
 import numpy as np
 import torch
 import torch.distributed as torch_dist
+from mmengine.dataset import BaseDataset
 from mmengine.dist import utils as dist_utils
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import checkpoint as mmengine_checkpoint
@@ -428,6 +441,18 @@ def _apply_installed_path_from_importlib() -> None:
     mmengine_config.is_installed = _is_installed_without_pkg_resources
 
 
+def _copy_without_annotation(self: BaseDataset,
+                             memo: Optional[dict] = None) -> BaseDataset:
+    return _mmengine_copy_without_annotation(self,
+                                             {} if memo is None else memo)
+
+
+def _shares_subset_memo() -> bool:
+    memo = inspect.signature(
+        BaseDataset._copy_without_annotation).parameters['memo']
+    return isinstance(memo.default, dict)
+
+
 def _apply_hue_shift() -> None:
     for module in (mmcv, mmcv.image, mmcv_photometric):
         module.adjust_hue = _adjust_hue
@@ -438,6 +463,7 @@ _mmengine_init_dist_slurm = dist_utils._init_dist_slurm
 _mmengine_history_buffer_state = HistoryBuffer.__getstate__
 _mmengine_get_installed_path = mmengine_config.get_installed_path
 _mmcv_adjust_hue = mmcv_photometric.adjust_hue
+_mmengine_copy_without_annotation = BaseDataset._copy_without_annotation
 _has_pkg_resources = importlib.util.find_spec('pkg_resources') is not None
 _missing_globals = _not_yet_allowed()
 
@@ -460,6 +486,8 @@ PATCHES = [
      and _installed_editable('glmc_mm'), lambda: setattr(
          mmengine_config, 'get_installed_path', _get_installed_path)),
     ('hue_shift_numpy2', _numpy_refuses_negative_uint8(), _apply_hue_shift),
+    ('dataset_subset_memo', _shares_subset_memo(), lambda: setattr(
+        BaseDataset, '_copy_without_annotation', _copy_without_annotation)),
 ]
 _APPLIED: List[str] = []
 for _name, _needed, _apply in PATCHES:

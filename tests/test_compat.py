@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config.config import get_installed_path
+from mmengine.dataset import BaseDataset
 from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader
@@ -203,6 +204,7 @@ def expected_patches() -> list:
         'installed_path_from_importlib': not has_pkg_resources,
         'installed_path_editable': has_pkg_resources and editable,
         'hue_shift_numpy2': int(np.__version__.split('.')[0]) >= 2,
+        'dataset_subset_memo': True,  # MMEngine 0.10's shared default dict
     }
     return [name for name, need in needed.items() if need]
 
@@ -212,7 +214,7 @@ def test_exactly_the_needed_patches_are_applied():
         'checkpoint_loader', 'checkpoint_allow_list', 'history_buffer_state',
         'dist_without_accelerator', 'slurm_dist_without_accelerator',
         'installed_path_from_importlib', 'installed_path_editable',
-        'hue_shift_numpy2'
+        'hue_shift_numpy2', 'dataset_subset_memo'
     ]
     assert compat.applied_patches() == expected_patches()
     # every patch is in the docstring's table
@@ -303,6 +305,20 @@ def test_each_applied_patch_fixes_what_it_says(tmp_path):
         with pytest.raises(OverflowError):
             compat._mmcv_adjust_hue(img, -0.1)
         # the values: test_negative_hue_jitter_shifts_as_under_numpy_1
+    if 'dataset_subset_memo' in applied:
+        dataset = BaseDataset(
+            data_root=str(tmp_path),
+            ann_file='',
+            lazy_init=True,
+            pipeline=[dict(type='mmpretrain.PackInputs')])
+        with mock.patch.object(BaseDataset, '_copy_without_annotation',
+                               compat._mmengine_copy_without_annotation):
+            first, second = (
+                dataset._copy_without_annotation() for _ in range(2))
+        assert first.pipeline is second.pipeline  # MMEngine's shared memo
+        first, second = (dataset._copy_without_annotation() for _ in range(2))
+        assert first.pipeline is not second.pipeline
+        assert first.pipeline is not dataset.pipeline
 
 
 # One task of a Slurm job: MMEngine's Slurm launcher asked for nccl, as the
