@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.dataset import DefaultSampler
+from mmengine.dataset import sampler as mmengine_sampler
 from mmengine.runner import Runner
 
 from glmc_mm.datasets import CIFAR10LT, RebalancedBatchSampler
@@ -95,6 +96,37 @@ def test_stream_is_reproducible_and_differs_by_epoch_and_rank(
 
     assert uniform(other_rank) == uniform(first)
     assert other_rank[0][64:] != first[0][64:]
+
+
+def test_two_ranks_together_draw_the_single_process_frequencies(
+        cifar10_lt, monkeypatch):
+    """With two ranks, each shards the uniform pass and draws its own
+    re-balanced half: together they see every image once in the uniform
+    halves, and their re-balanced classes follow ``n ** (1 - q)`` as one
+    process's do (``docs/distributed.md``)."""
+    labels = cifar10_lt.get_gt_labels()
+    counts = np.array(cifar10_lt.metainfo['class_counts'], dtype=np.float64)
+    halves = []
+    for rank in (0, 1):
+        for module in (rebalanced_batch_sampler, mmengine_sampler):
+            monkeypatch.setattr(module, 'get_dist_info',
+                                lambda rank=rank: (rank, 2))
+        sampler = DefaultSampler(cifar10_lt, shuffle=True, seed=0)
+        result = list(
+            RebalancedBatchSampler(sampler, 32, resample_weighting=0.2))
+        halves.append(([i for b in result for i in b[:len(b) // 2]],
+                       [i for b in result for i in b[len(b) // 2:]]))
+    (uniform_0, rebalanced_0), (uniform_1, rebalanced_1) = halves
+    assert len(uniform_0) == len(uniform_1) == 6203
+    assert sorted(uniform_0 + uniform_1) == list(range(12406))
+    assert rebalanced_0 != rebalanced_1
+    observed = np.bincount(
+        labels[rebalanced_0 + rebalanced_1], minlength=10).astype(np.float64)
+    assert observed.sum() == 12406
+    target = counts**0.8 / (counts**0.8).sum()
+    assert chi_square(observed, target) < CHI2_9DF_999
+    wrong = counts**0.3 / (counts**0.3).sum()
+    assert chi_square(observed, wrong) > 10 * CHI2_9DF_999
 
 
 @pytest.mark.parametrize('field,value,message', [
