@@ -154,15 +154,34 @@ def kill_after_epoch_2(tool, run_dir):
     assert not (run_dir / 'epoch_3.pth').exists()
 
 
+def training_of(tool, run_dir, timeout=300):
+    """The pid of the tool's ``train.py`` child that trains ``run_dir``."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        for pid in filter(str.isdigit, os.listdir('/proc')):
+            try:
+                with open(f'/proc/{pid}/stat') as f:
+                    parent = int(f.read().rsplit(')', 1)[1].split()[1])
+                with open(f'/proc/{pid}/cmdline') as f:
+                    command = f.read().split('\0')
+            except OSError:
+                continue
+            if parent == tool.pid and str(run_dir) in command and any(
+                    c.endswith('train.py') for c in command):
+                return int(pid)
+        time.sleep(0.05)
+    raise AssertionError(f'no training of {run_dir} started')
+
+
 def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
-    """Kill the tool and its run (as the end of a session does) after the
-    second of three epochs, once in LDAM-DRW's run (its class weights start
-    at the third epoch) and once in GLMC's; each start of the tool resumes
-    the run from its checkpoint, with the DRW weights and alpha of its
-    epochs, and each ends with the weights, validations and test results of
-    an uninterrupted one. The uninterrupted runs train side by side
-    (``--parallel 2``, one CPU and one thread each), the killed ones one
-    at a time with one thread: the same numbers."""
+    """Stop a ``--parallel 2`` benchmark twice: by killing the tool and its
+    runs (as the end of a session does) after LDAM-DRW's second of three
+    epochs (its class weights start at the third), then by killing GLMC's
+    training alone, after which the tool stops the other run and fails,
+    naming the command. Each start resumes the runs from their checkpoints,
+    with the DRW weights and alpha of their epochs; the last ends with the
+    weights, validations and test results of the same benchmark run one at
+    a time, uninterrupted, with one thread each."""
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
     glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
     ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
@@ -175,28 +194,33 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
         '--val-interval', '1'
     ]
     straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    run_tool([*args, '--work-dir',
-              str(straight), '--parallel', '2'],
+    run_tool([*args, '--work-dir', str(straight)],
              md5,
              timeout=900,
              check=True)
+    parallel = [*args, '--work-dir', str(killed), '--parallel', '2']
+
+    tool = start_tool(parallel, md5, start_new_session=True)
+    kill_after_epoch_2(tool, killed / 'LDAM-DRW_e3_s0')
     records = [
         json.loads(
-            (straight / f'{name}_e3_s0' / 'benchmark_run.json').read_text())
+            (killed / f'{name}_e3_s0' / 'benchmark_run.json').read_text())
         for name in ('LDAM-DRW', 'GLMC')
     ]
     assert [r['intra_op_threads'] for r in records] == [1, 1]
-
-    for name in ('LDAM-DRW', 'GLMC'):
-        tool = start_tool(
-            [*args, '--work-dir', str(killed)], md5, start_new_session=True)
-        kill_after_epoch_2(tool, killed / f'{name}_e3_s0')
-    run_tool([*args, '--work-dir', str(killed)], md5, timeout=900, check=True)
+    with open(tmp_path / 'second.log', 'w') as log:
+        tool = start_tool(parallel, md5, stderr=log)
+        os.kill(training_of(tool, killed / 'GLMC_e3_s0'), signal.SIGKILL)
+        assert tool.wait(timeout=120) == 1
+    error = (tmp_path / 'second.log').read_text()
+    assert 'CalledProcessError' in error and 'GLMC_e3_s0' in error
+    assert 'died with <Signals.SIGKILL: 9>' in error
+    run_tool(parallel, md5, timeout=900, check=True)
     import torch
     for name in ('LDAM-DRW', 'GLMC'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
         logs = sorted(b.glob('*/*.log'))
-        assert len(logs) == 2 and 'resumed epoch: 2' in logs[-1].read_text()
+        assert len(logs) >= 2 and 'resumed epoch: ' in logs[-1].read_text()
         assert sorted(records_of(a)) == [0, 1, 2]
         assert records_of(b) == records_of(a), name
         weights = [
@@ -213,6 +237,8 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
         ]
         assert metrics[0]['lt/top1'] == metrics[1]['lt/top1']
         assert metrics[0]['lt/per_class'] == metrics[1]['lt/per_class']
+    ldam_logs = sorted((killed / 'LDAM-DRW_e3_s0').glob('*/*.log'))
+    assert 'resumed epoch: 2' in ldam_logs[1].read_text()
     glmc_epochs = records_of(straight / 'GLMC_e3_s0')
     assert [glmc_epochs[e]['alpha'] for e in (0, 1, 2)
             ] == pytest.approx([1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])
@@ -226,14 +252,13 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
     best = [(d / 'results.md').read_text().split('epoch chosen.')[1]
             for d in (straight, killed)]
     assert '| GLMC | 3 | 1 |' in best[0] and best[0] == best[1]
-    # a killed start's time is unknown: the killed runs have no wall time,
-    # but a median iteration time, in the last-epoch table
+    # a killed start's time is unknown: the runs killed with the tool have
+    # no wall time, but a median iteration time, in the last-epoch table
     for name in ('LDAM-DRW', 'GLMC'):
         segments = json.loads(
             (killed / f'{name}_e3_s0' / 'wall_time.json').read_text())
-        assert [w for w, s in segments['segments']] == [
-            'train', 'train', 'test'
-        ] and segments['segments'][0][1] is None
+        assert segments['segments'][0] == ['train', None]
+        assert segments['segments'][-1][0] == 'test'
     for d, wall_time in ((straight, True), (killed, False)):
         row = next(
             line for line in (d / 'results.md').read_text().splitlines()
@@ -267,6 +292,7 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
     assert "lt_benchmark: --methods cRT=...@CE: no method named 'CE'" \
         in result.stderr
     sigterm = signal.getsignal(signal.SIGTERM)  # main() sets its own
+    monkeypatch.setenv('PATH', str(tmp_path))  # no Slurm here
     try:
         for methods, message in (
             ([f'CE={config}',
@@ -287,6 +313,13 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
              f'{len(usable_cpus())} CPUs'),
             ([f'CE={config}', '--parallel',
               '0'], 'argument --parallel: must be an integer >= 1, got 0'),
+            ([f'CE={config}', '--launcher', 'slurm'],
+             '--partition goes with --launcher slurm, and --launcher slurm '
+             'needs it'),
+            ([f'CE={config}', '--cpus-per-run', '4'],
+             '--cpus-per-run and --sbatch-args go with --launcher slurm'),
+            ([f'CE={config}', '--launcher', 'slurm', '--partition',
+              'debug'], '--launcher slurm: no sbatch on PATH'),
         ):
             monkeypatch.setattr(sys, 'argv', [
                 'lt_benchmark.py', '--epochs', '1', '--work-dir', work,

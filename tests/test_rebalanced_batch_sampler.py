@@ -109,8 +109,8 @@ def test_two_ranks_together_draw_the_single_process_frequencies(
     halves = []
     for rank in (0, 1):
         for module in (rebalanced_batch_sampler, mmengine_sampler):
-            monkeypatch.setattr(module, 'get_dist_info',
-                                lambda rank=rank: (rank, 2))
+            monkeypatch.setattr(
+                module, 'get_dist_info', lambda rank=rank: (rank, 2))
         sampler = DefaultSampler(cifar10_lt, shuffle=True, seed=0)
         result = list(
             RebalancedBatchSampler(sampler, 32, resample_weighting=0.2))

@@ -10,17 +10,21 @@ has no idle node there, fails them. A one-machine cluster (as root)::
 
 Each job is a CPU job (``GPUS_PER_NODE=0``) of two 1-CPU tasks.
 """
+import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 from typing import Optional
 
 import pytest
-from tiny_run import (GLMC_CONFIG, Context, assert_stopped_on_every_rank,
-                      bad_image_on_rank_1, free_port, make_tiny_cifar,
-                      run_tool, write_config)
+import torch
+from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, Context,
+                      assert_stopped_on_every_rank, bad_image_on_rank_1,
+                      free_port, make_tiny_cifar, run_tool, start_tool,
+                      write_config)
 
 PARTITION = os.environ.get('GLMC_SLURM_PARTITION', '')
 pytestmark = pytest.mark.skipif(
@@ -127,3 +131,116 @@ def test_a_bad_image_on_rank_1_stops_the_job(slurm_up, fmnist, tmp_path):
         'slurm_train.sh', [config, str(tmp_path / 'work')], '', check=False)
     assert_stopped_on_every_rank(result,
                                  time.time() - start, root, tmp_path / 'work')
+
+
+# a pause per iteration, so that a job can be cancelled mid-run
+PAUSED = """
+custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env',
+                               'stream_recorder'], allow_failed_imports=False)
+custom_hooks = [*_base_.custom_hooks,
+                dict(type='StreamRecorderHook', delay=0.2)]
+"""
+
+
+def job_id(run_dir) -> str:
+    return json.loads((run_dir / 'slurm_job.json').read_text())['job_id']
+
+
+def job_state(job: str) -> str:
+    return subprocess.run(['squeue', '-h', '-t', 'all', '-j', job, '-o', '%T'],
+                          capture_output=True,
+                          text=True).stdout.strip()
+
+
+def wait_for(condition, what: str, timeout: float = 120) -> None:
+    deadline = time.time() + timeout
+    while not condition():
+        assert time.time() < deadline, f'waited {timeout} s for {what}'
+        time.sleep(0.1)
+
+
+def test_benchmark_jobs_survive_scancel_and_a_killed_tool(slurm_up, tmp_path):
+    """``lt_benchmark.py --launcher slurm``: a job cancelled after its first
+    epoch ends the tool with an error naming it; a tool killed while its
+    jobs run leaves them running, and its next start follows them instead
+    of submitting again; the rows, weights and test results are those of
+    the same benchmark run here, one run at a time, to the bit."""
+    md5 = make_tiny_cifar(str(tmp_path), learnable=True)
+    configs = []
+    for name, template, base in (('CE', CE_CONFIG, CE_BASE),
+                                 ('GLMC', GLMC_CONFIG, GLMC_BASE)):
+        path = write_config(
+            str(tmp_path / f'{name}.py'), str(tmp_path), template, base)
+        with open(path, 'a') as f:
+            f.write(PAUSED)
+        configs.append(f'{name}={path}')
+    args = [
+        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--methods',
+        *configs, '--seeds', '0', '--epochs', '3', '--val-interval', '1'
+    ]
+    here, slurm = tmp_path / 'here', tmp_path / 'slurm'
+    on_slurm = [
+        *args, '--work-dir',
+        str(slurm), '--launcher', 'slurm', '--partition', PARTITION
+    ]
+    refused = run_tool([*on_slurm[:-1], 'nosuch'], md5)
+    assert refused.returncode == 1 and (
+        f'lt_benchmark: --partition nosuch: Slurm knows {PARTITION}'
+        in refused.stderr)
+    run_tool([*args, '--work-dir', str(here)], md5, check=True)
+    glmc = slurm / 'GLMC_e3_s0'
+
+    with open(tmp_path / 'first.log', 'w') as log:
+        tool = start_tool(on_slurm, md5, stderr=log)
+        wait_for(lambda: (glmc / 'epoch_1.pth').exists(), 'epoch 1')
+        cancelled = job_id(glmc)
+        subprocess.run(['scancel', cancelled], check=True)
+        assert tool.wait(timeout=120) == 1
+    error = (tmp_path / 'first.log').read_text()
+    assert (f'lt_benchmark: Slurm job {cancelled} of {glmc} ended '
+            '(CANCELLED) without finishing the run; the next start of '
+            'lt_benchmark.py continues it from its last checkpoint') in error
+    assert f'slurm-{cancelled}.out' in error
+    assert job_state(job_id(slurm / 'CE_e3_s0')) in ('CANCELLED', 'COMPLETED')
+
+    tool = start_tool(on_slurm, md5)
+    wait_for(
+        lambda: job_id(glmc) not in
+        (None, cancelled) and job_state(job_id(glmc)) == 'RUNNING',
+        'the second job')
+    tool.kill()
+    tool.wait()
+    followed = job_id(glmc)
+    assert job_state(followed) == 'RUNNING'
+    result = run_tool(on_slurm, md5, timeout=300, check=True)
+    assert (f'following Slurm job {followed} of {glmc}, submitted by an '
+            'earlier start') in result.stdout
+    assert sorted(p.name for p in glmc.glob('slurm-*.out')) == sorted(
+        [f'slurm-{cancelled}.out', f'slurm-{followed}.out'])
+    assert 'resumed epoch: 1' in (glmc / f'slurm-{followed}.out').read_text()
+
+    for name in ('CE', 'GLMC'):
+        a, b = here / f'{name}_e3_s0', slurm / f'{name}_e3_s0'
+        weights = [
+            torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
+            for d in (a, b)
+        ]
+        for key in weights[0]:
+            assert torch.equal(weights[0][key], weights[1][key]), (name, key)
+        metrics = [
+            json.loads(
+                next((d /
+                      'test').glob('*/*.json')).read_text().splitlines()[-1])
+            for d in (a, b)
+        ]
+        for key in ('lt/top1', 'lt/per_class'):
+            assert metrics[0][key] == metrics[1][key], (name, key)
+
+    def rows(work_dir):
+        return [
+            line.split('|')[:9]
+            for line in (work_dir / 'results.md').read_text().splitlines()
+            if line.startswith(('| CE |', '| GLMC |'))
+        ]
+
+    assert len(rows(here)) == 4 and rows(here) == rows(slurm)

@@ -170,14 +170,11 @@ def load_tool(path: str):
 
 def start_tool(args: list, md5_table: str = '', **popen) -> subprocess.Popen:
     """Start a command as :func:`run_tool` runs it, in the background, its
-    output discarded (for tests that kill it)."""
-    return subprocess.Popen(
-        args,
-        cwd=REPO,
-        env=tool_env(md5_table),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        **popen)
+    output discarded unless ``popen`` says where it goes (for tests that
+    kill it)."""
+    popen.setdefault('stdout', subprocess.DEVNULL)
+    popen.setdefault('stderr', subprocess.DEVNULL)
+    return subprocess.Popen(args, cwd=REPO, env=tool_env(md5_table), **popen)
 
 
 class Context(NamedTuple):

@@ -16,7 +16,8 @@ import signal
 import subprocess
 import sys
 import time
-from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
+from typing import (Callable, Dict, List, NamedTuple, Optional, Protocol,
+                    Sequence)
 
 import torch
 
@@ -65,24 +66,25 @@ def parallel_slots(parallel: int, gpus_per_run: int = 1) -> List[Slot]:
     ]
 
 
-def _commands(run: Run, tools_dir: str) -> List[tuple]:
+def _commands(run: Run, tools_dir: str, step: Sequence[str],
+              launcher: Sequence[str]) -> List[tuple]:
     """``(what, command)`` still to do for ``run``: training, or its
     continuation, unless its final checkpoint is the last one; then the
-    test."""
+    test; each command after ``step`` and with ``launcher``."""
     commands = []
     last = last_checkpoint(run.run_dir)
     final = final_checkpoint(run)
     if last is None or osp.abspath(last) != osp.abspath(final):
         commands.append(('train', [
-            sys.executable,
-            osp.join(tools_dir,
-                     'train.py'), run.method.config, '--work-dir', run.run_dir,
-            *(['--resume'] if last else []), '--cfg-options', *run.options
+            *step, sys.executable,
+            osp.join(tools_dir, 'train.py'), run.method.config, '--work-dir',
+            run.run_dir, *(['--resume'] if last else []), *launcher,
+            '--cfg-options', *run.options
         ]))
     commands.append(('test', [
-        sys.executable,
+        *step, sys.executable,
         osp.join(tools_dir, 'test.py'), run.method.config, final, '--work-dir',
-        osp.join(run.run_dir, 'test'), '--cfg-options', *run.options
+        osp.join(run.run_dir, 'test'), *launcher, '--cfg-options', *run.options
     ]))
     return commands
 
@@ -95,12 +97,19 @@ class RunProcess:
         run (Run): The run, from :func:`plan_run`.
         tools_dir (str): Where ``train.py`` and ``test.py`` are.
         slot (Slot, optional): The CPUs and GPUs it may use.
+        step (Sequence[str]): What each command runs under (``srun`` in a
+            Slurm job). Defaults to nothing.
+        launcher (Sequence[str]): The tools' ``--launcher`` option, if any.
     """
 
-    def __init__(self,
-                 run: Run,
-                 tools_dir: str,
-                 slot: Optional[Slot] = None) -> None:
+    def __init__(
+        self,
+        run: Run,
+        tools_dir: str,
+        slot: Optional[Slot] = None,
+        step: Sequence[str] = (),
+        launcher: Sequence[str] = ()
+    ) -> None:
         self.run = run
         self.slot = slot
         self.pending: List[tuple] = []
@@ -109,7 +118,7 @@ class RunProcess:
         if finished_results(run) is None:
             os.makedirs(run.run_dir, exist_ok=True)
             write_json(osp.join(run.run_dir, RECORD_FILE), run.record)
-            self.pending = _commands(run, tools_dir)
+            self.pending = _commands(run, tools_dir, step, launcher)
         self._next()
 
     def _environment(self) -> Optional[dict]:
@@ -177,8 +186,31 @@ class RunProcess:
         self.process = None
 
 
+class RunnerOfRun(Protocol):
+    """What :func:`run_all` starts for a run: :class:`RunProcess` here, or a
+    Slurm job (:class:`~glmc_mm.benchmark.slurm_runs.SlurmRun`)."""
+    run: Run
+
+    def poll(self) -> bool:
+        ...
+
+    def stop(self) -> None:
+        ...
+
+
+def local_runner(
+        tools_dir: str) -> Callable[[Run, Optional[Slot]], RunProcess]:
+    """The ``start`` of :func:`run_all` that runs each run here, in its
+    slot."""
+
+    def start(run: Run, slot: Optional[Slot]) -> RunProcess:
+        return RunProcess(run, tools_dir, slot)
+
+    return start
+
+
 def run_all(runs: Sequence[Run],
-            tools_dir: str,
+            start: Callable[[Run, Optional[Slot]], RunnerOfRun],
             slots: Sequence[Optional[Slot]] = (None, ),
             finished: Callable[[Run], None] = lambda run: None,
             poll_interval: float = 0.5) -> None:
@@ -187,19 +219,21 @@ def run_all(runs: Sequence[Run],
 
     Args:
         runs (Sequence[Run]): The runs, from :func:`plan_run`.
-        tools_dir (str): Where ``train.py`` and ``test.py`` are.
+        start (Callable): Starts a run in a slot: :func:`local_runner`, or
+            :func:`~glmc_mm.benchmark.slurm_runs.slurm_runner`.
         slots (Sequence[Slot | None]): One per run at a time; ``(None, )``
             (the default) runs one at a time on the whole machine.
         finished (Callable): Called with each run as it finishes.
-        poll_interval (float): Seconds between looks at the children.
+        poll_interval (float): Seconds between looks at the runs.
 
     Raises:
-        subprocess.CalledProcessError: Where a run failed; the others are
-            stopped first, to continue from their checkpoints next time.
+        subprocess.CalledProcessError: Where a run failed (or another
+            error of ``start``'s runner); the others are stopped first, to
+            continue from their checkpoints next time.
     """
     waiting = list(runs)
     done = set()
-    active: Dict[int, RunProcess] = {}
+    active: Dict[int, RunnerOfRun] = {}
 
     def ready(run: Run) -> bool:
         return run.method.after is None or (run.method.after, run.epochs,
@@ -208,11 +242,11 @@ def run_all(runs: Sequence[Run],
     try:
         while waiting or active:
             for index, slot in enumerate(slots):
-                start = next((r for r in waiting if ready(r)), None)
-                if index in active or start is None:
+                run = next((r for r in waiting if ready(r)), None)
+                if index in active or run is None:
                     continue
-                waiting.remove(start)
-                active[index] = RunProcess(start, tools_dir, slot)
+                waiting.remove(run)
+                active[index] = start(run, slot)
             if waiting and not active:
                 raise RuntimeError(
                     'lt_benchmark: no run can start: '

@@ -8,7 +8,9 @@ its full options; a finished run is reused only with the same options, and
 a stopped run continues from its last checkpoint. After every finished run
 it writes ``results.md`` (last-epoch table, best-validated-epoch table,
 differences within the spread over seeds), ``per_class_e<epochs>.png``,
-``shot_groups_e<epochs>.png`` and ``curves_e<epochs>.png``.
+``shot_groups_e<epochs>.png`` and ``curves_e<epochs>.png``. ``--parallel N``
+trains up to N runs at once on this machine; ``--launcher slurm --partition
+P`` submits each run as a Slurm job (``docs/distributed.md``).
 
 Example::
 
@@ -21,6 +23,7 @@ Example::
 """
 import argparse
 import os
+import shlex
 import signal
 import sys
 
@@ -29,7 +32,9 @@ from mmengine.config import Config
 from glmc_mm.benchmark.lt_benchmark import (RunMismatchError, check_run_dir,
                                             parse_methods, plan_run)
 from glmc_mm.benchmark.lt_benchmark_report import write_report
-from glmc_mm.benchmark.run_pool import parallel_slots, run_all
+from glmc_mm.benchmark.run_pool import local_runner, parallel_slots, run_all
+from glmc_mm.benchmark.slurm_runs import (SlurmJobError, SlurmOptions,
+                                          check_partition, slurm_runner)
 from glmc_mm.evaluation import shot_group_options
 
 TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -81,14 +86,35 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--parallel',
         type=at_least(1),
-        help='train up to N runs at once, each pinned to its share of '
+        help='train up to N runs at once: each pinned to its share of '
         "this process's CPUs (as many intra-op threads), or given its "
-        'own GPUs; without it, one run at a time on the whole machine')
+        'own GPUs; with --launcher slurm, up to N jobs queued at once '
+        '(default: all). Without it, one run at a time on the whole '
+        'machine')
     parser.add_argument(
         '--gpus-per-run',
         type=at_least(1),
+        help='GPUs of each run: with --parallel where there are GPUs '
+        '(default 1); with --launcher slurm, as many tasks of one GPU '
+        'each (default: a CPU job of one task)')
+    parser.add_argument(
+        '--launcher',
+        choices=['local', 'slurm'],
+        default='local',
+        help='slurm: submit each run as a Slurm job (sbatch) to '
+        '--partition; this process follows them and writes the report')
+    parser.add_argument('--partition', help='the Slurm partition')
+    parser.add_argument(
+        '--cpus-per-run',
+        type=at_least(1),
         default=1,
-        help='GPUs of each run with --parallel, where there are GPUs')
+        help='with --launcher slurm: CPUs of each task, and its intra-op '
+        'threads')
+    parser.add_argument(
+        '--sbatch-args',
+        default='',
+        help='with --launcher slurm: more sbatch options, e.g. '
+        '"--time=4:00:00 --qos=normal"')
     parser.add_argument('--work-dir', default='work_dirs/lt_benchmark')
     parser.add_argument(
         '--cfg-options',
@@ -101,6 +127,13 @@ def parse_args() -> argparse.Namespace:
         help='train nothing: write the report of the runs '
         'finished so far')
     args = parser.parse_args()
+    slurm = args.launcher == 'slurm'
+    if slurm != (args.partition is not None):
+        parser.error('--partition goes with --launcher slurm, and '
+                     '--launcher slurm needs it')
+    if not slurm and (args.sbatch_args or args.cpus_per_run != 1):
+        parser.error('--cpus-per-run and --sbatch-args go with --launcher '
+                     "slurm; --parallel N splits this machine's CPUs")
     for name in ('seeds', 'epochs'):
         values = getattr(args, name)
         if len(set(values)) != len(values):
@@ -114,9 +147,21 @@ def main() -> None:
     # a SIGTERM stops the run in progress as Ctrl-C does: its time is kept
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
-        slots = [None] if args.parallel is None else parallel_slots(
-            args.parallel, args.gpus_per_run)
-        threads = len(slots[0].cpus) if slots[0] else None
+        if args.launcher == 'slurm':
+            check_partition(args.partition)
+            options = SlurmOptions(args.partition, args.cpus_per_run,
+                                   args.gpus_per_run or 0,
+                                   tuple(shlex.split(args.sbatch_args)))
+            start = slurm_runner(TOOLS, options)
+            slots = [None] * (
+                args.parallel
+                or len(args.methods) * len(args.seeds) * len(args.epochs))
+            threads = args.cpus_per_run
+        else:
+            start = local_runner(TOOLS)
+            slots = [None] if args.parallel is None else parallel_slots(
+                args.parallel, args.gpus_per_run or 1)
+            threads = len(slots[0].cpus) if slots[0] else None
         methods = parse_methods(args.methods)
         runs = [
             plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
@@ -133,9 +178,14 @@ def main() -> None:
     shot_options = shot_group_options(Config.fromfile(methods[0].config))
     if not args.report:
         # seed by seed: the first seed of every method is finished first
-        run_all(
-            sorted(runs, key=lambda run: args.seeds.index(run.seed)), TOOLS,
-            slots, lambda _: write_report(runs, args.work_dir, shot_options))
+        try:
+            run_all(
+                sorted(runs, key=lambda run: args.seeds.index(run.seed)),
+                start, slots,
+                lambda _: write_report(runs, args.work_dir, shot_options))
+        except SlurmJobError as error:
+            write_report(runs, args.work_dir, shot_options)
+            raise SystemExit(f'lt_benchmark: {error}') from None
     print(write_report(runs, args.work_dir, shot_options))
 
 
