@@ -1,4 +1,5 @@
 import copy
+import os
 
 import numpy as np
 import pytest
@@ -46,3 +47,18 @@ def fmnist(tmp_path_factory) -> str:
                   rng.integers(0, 256, (len(labels), 28, 28), dtype=np.uint8),
                   labels)
     return root
+
+
+@pytest.fixture(scope='session')
+def finished_run(fmnist, tmp_path_factory):
+    """The tiny Fashion-MNIST-LT CE run (depth 8, batch 8) of one epoch,
+    trained once for the tools' bad-input rows, which each get a copy
+    (``tiny_run.copy_of_run``)."""
+    from mmengine.runner import Runner
+    from tiny_run import Context, FinishedRun, tiny_fmnist_cfg
+    tmp = str(tmp_path_factory.mktemp('finished_run'))
+    cfg = tiny_fmnist_cfg('ce', Context(fmnist, tmp))
+    Runner.from_cfg(cfg).train()
+    config = os.path.join(tmp, 'config.py')
+    cfg.dump(config)
+    return FinishedRun(fmnist, config, cfg.work_dir)

@@ -7,8 +7,12 @@ import os
 import os.path as osp
 import struct
 import zlib
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Sequence
 
+import bad_benchmark_cases
+import bad_checkpoint_cases
+import bad_image_cases
+import bad_run_cases
 import cv2
 import numpy as np
 import pytest
@@ -17,8 +21,8 @@ from mmengine.config import Config
 from mmengine.dataset import DefaultSampler
 from mmengine.runner import Runner
 from mmpretrain.registry import DATASETS, HOOKS, MODELS
-from tiny_run import (REPO, Context, folder_dataset, image_folder,
-                      tiny_fmnist_cfg)
+from tiny_run import (REPO, Case, Context, call_tool, copy_of_run,
+                      folder_dataset, image_folder, tiny_fmnist_cfg)
 
 from glmc_mm.benchmark import write_idx, write_jpeg_list
 from glmc_mm.compat import DamagedCheckpointError, load_from_local
@@ -28,14 +32,6 @@ from glmc_mm.utils import load_config
 
 GLMC_PRE = dict(type='GLMCDataPreprocessor', num_classes=10)
 GLMC_HEAD = dict(type='GLMCHead', num_classes=10, in_channels=16)
-
-
-class Case(NamedTuple):
-    """A bad input: ``make(ctx)`` raises ``error`` with ``words``."""
-    name: str
-    make: Callable
-    error: type
-    words: Sequence[str]
 
 
 def run(cfg: Config, mode: str = 'train'):
@@ -453,6 +449,16 @@ CASES = [
          ]),
 ]
 
+CASES += [
+    *bad_checkpoint_cases.CASES, *bad_run_cases.CASES,
+    *bad_benchmark_cases.CASES, *bad_image_cases.CASES
+]
+# the tools' rows: each runs on its own copy of one finished tiny run
+TOOL_CASES = [
+    *bad_checkpoint_cases.TOOL_CASES, *bad_run_cases.TOOL_CASES,
+    *bad_benchmark_cases.TOOL_CASES, *bad_image_cases.TOOL_CASES
+]
+
 
 @pytest.mark.parametrize('case', CASES, ids=[c.name for c in CASES])
 def test_bad_input_is_named(case, fmnist, tmp_path):
@@ -463,6 +469,15 @@ def test_bad_input_is_named(case, fmnist, tmp_path):
         assert words in str(raised.value)
     # nothing trained or saved
     assert not osp.exists(osp.join(ctx.tmp, 'work', 'epoch_1.pth'))
+
+
+@pytest.mark.parametrize('case', TOOL_CASES, ids=[c.name for c in TOOL_CASES])
+def test_bad_tool_input_is_named(case, finished_run, tmp_path, capsys):
+    run = copy_of_run(finished_run, str(tmp_path))
+    code, message = call_tool(case.tool, case.argv(run), capsys)
+    assert code == case.returncode, message
+    for words in case.words:
+        assert words in message, message
 
 
 def test_list_check_can_be_skipped(tmp_path):

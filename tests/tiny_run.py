@@ -3,10 +3,12 @@ import glob
 import importlib.util
 import os
 import os.path as osp
+import runpy
+import shutil
 import socket
 import subprocess
 import sys
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import cv2
 import numpy as np
@@ -280,3 +282,75 @@ def assert_stopped_on_every_rank(result: subprocess.CompletedProcess,
     log, = glob.glob(osp.join(work_dir, '*', '*.log'))
     with open(log) as f:
         assert f'{root}/class0/1.png is empty (0 bytes)' in f.read()
+
+
+class Case(NamedTuple):
+    """A bad input, one row of the in-process table: ``make(ctx)`` (a
+    :class:`Context`) raises ``error`` with every one of ``words``."""
+    name: str
+    make: Callable
+    error: type
+    words: Sequence[str]
+
+
+class FinishedRun(NamedTuple):
+    """A finished 1-epoch tiny Fashion-MNIST-LT CE run that a test may
+    change: its data, its config file and its work dir (``epoch_1.pth``,
+    ``last_checkpoint``, the logs)."""
+    root: str
+    config: str
+    work_dir: str
+
+    @property
+    def checkpoint(self) -> str:
+        return osp.join(self.work_dir, 'epoch_1.pth')
+
+
+def copy_of_run(run: FinishedRun, tmp: str) -> FinishedRun:
+    """A copy of ``run`` in ``tmp``, its config naming the copy's work dir
+    and an experiment of its own (MMEngine keys its global instances by the
+    experiment's name)."""
+    work_dir = osp.join(tmp, 'work')
+    shutil.copytree(run.work_dir, work_dir)
+    cfg = Config.fromfile(run.config)
+    cfg.work_dir = work_dir
+    cfg.experiment_name = f'copy_{osp.basename(tmp)}'
+    config = osp.join(tmp, 'config.py')
+    cfg.dump(config)
+    return FinishedRun(run.root, config, work_dir)
+
+
+class ToolCase(NamedTuple):
+    """A bad input to a tool, one row of the table: ``argv(run)`` is the
+    command line after the tool's path (``run``: the case's own copy of a
+    :class:`FinishedRun`, which ``argv`` may change first). The tool must
+    exit with ``returncode`` and its message (the ``SystemExit`` text or the
+    exception, and stderr) must hold every one of ``words``."""
+    name: str
+    tool: str
+    argv: Callable[[FinishedRun], list]
+    returncode: int
+    words: Sequence[str]
+
+
+def call_tool(tool: str, argv: list, capsys) -> tuple:
+    """``(exit code, message)`` of the tool at ``tool`` (from the repository
+    root) run as ``__main__`` in this process with ``argv``, as Python would
+    end it: 0, the code of a ``SystemExit``, or 1 for an exception (the
+    message is then ``Type: text``); the message has what it wrote to
+    stderr after it."""
+    saved = sys.argv
+    sys.argv = [tool, *map(str, argv)]
+    code, message = 0, ''
+    try:
+        runpy.run_path(osp.join(REPO, tool), run_name='__main__')
+    except SystemExit as error:
+        if isinstance(error.code, int) or error.code is None:
+            code = error.code or 0
+        else:
+            code, message = 1, str(error.code)
+    except Exception as error:  # as the interpreter reports it
+        code, message = 1, f'{type(error).__name__}: {error}'
+    finally:
+        sys.argv = saved
+    return code, f'{message}\n{capsys.readouterr().err}'
