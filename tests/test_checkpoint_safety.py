@@ -1,15 +1,29 @@
 """No checkpoint is lost: atomic saves, the oldest removed only after the
-newest is complete, and ``--resume`` from the newest intact checkpoint."""
+newest is complete, and ``--resume`` from the newest intact checkpoint; and
+what a checkpoint holds is checked before it is used."""
 import glob
+import math
 import os.path as osp
+import random
+import shutil
 import signal
 import sys
 import time
+from types import SimpleNamespace
 
+import pytest
+import torch
+from mmengine.config import Config
 from mmengine.runner import Runner
-from tiny_run import Context, run_tool, start_tool, tiny_fmnist_cfg
+from mmpretrain.structures import DataSample
+from tiny_run import (Context, copy_of_run, run_tool, start_tool,
+                      tiny_fmnist_cfg)
 
-from glmc_mm.engine import checkpoint_problem
+from glmc_mm.engine import (NonFinitePredictionHook, RandomStateHook,
+                            checkpoint_problem)
+from glmc_mm.engine.hooks.random_state_hook import (global_random_states,
+                                                    random_state_problems)
+from glmc_mm.utils.checkpoint_contents import check_checkpoint_contents
 
 # Runs tools/train.py, but stops for good inside the fsync of the first
 # save of epoch_2.pth (the bytes written, the rename not done yet), after
@@ -115,3 +129,95 @@ def test_resume_falls_back_to_the_newest_intact_checkpoint(fmnist, tmp_path):
     assert 'resumed epoch: 1' in log
     assert open(last).read() == second  # saved again, complete
     assert checkpoint_problem(second) is None
+
+
+def fake_runner(**cfg) -> SimpleNamespace:
+    """What the hooks read of a runner: its config (and work dir)."""
+    return SimpleNamespace(cfg=Config(cfg), work_dir='/nowhere')
+
+
+def test_random_states_are_checked_part_by_part():
+    assert random_state_problems(global_random_states()) == []
+    states = global_random_states()
+    states['python'][1][-1] = 625  # the position, at most 624
+    states['numpy'][2] = 2  # has_gauss: 0 or 1
+    states.pop('torch')
+    assert random_state_problems(states) == [
+        'random_states.python[1][624] is 625, expected an integer in '
+        '[0, 625)',
+        'random_states.numpy[2] is 2, expected an integer in [0, 2)',
+        'random_states.torch is missing'
+    ]
+
+
+def test_damaged_random_states_leave_every_generator_alone():
+    saved = global_random_states()
+    random.seed(1)  # what the damaged checkpoint's Python state would undo
+    before = global_random_states()
+    saved['numpy'][0] = saved['numpy'][0][:10]
+    with pytest.raises(ValueError) as error:
+        RandomStateHook().after_load_checkpoint(
+            fake_runner(resume=True, load_from='/x/epoch_3.pth'),
+            {'random_states': saved})
+    assert str(error.value) == (
+        'Cannot resume from /x/epoch_3.pth: its global random states, which '
+        'RandomStateHook saved and would restore, are damaged: '
+        'random_states.numpy[0] holds 10 items, expected a list of 624 '
+        'integers. Nothing was restored.')
+    after = global_random_states()
+    assert after['python'] == before['python']
+    assert after['numpy'] == before['numpy']
+    assert torch.equal(after['torch'], before['torch'])
+
+
+def test_what_a_run_saves_passes_the_content_checks(finished_run):
+    checkpoint = torch.load(finished_run.checkpoint, weights_only=True)
+    check_checkpoint_contents('x', checkpoint, 10, with_optimizer=True)
+    checkpoint['state_dict']['train_class_counts'].zero_()  # as converted
+    check_checkpoint_contents('x', checkpoint, 10)
+    checkpoint['optimizer']['state'][0]['momentum_buffer'].view(-1)[0] = \
+        math.inf
+    check_checkpoint_contents('x', checkpoint, 10)  # not read by a test
+    with pytest.raises(
+            ValueError,
+            match=r'^x cannot be used: 1 tensors hold NaN or infinite '
+            r'values: optimizer.state.0.momentum_buffer \(1 of 144 values\)'):
+        check_checkpoint_contents('x', checkpoint, 10, with_optimizer=True)
+    checkpoint['meta']['dataset_meta']['class_counts'] = (24, 20)
+    with pytest.raises(
+            ValueError,
+            match=r'meta.dataset_meta.class_counts holds 2 counts in 1 '
+            r'dimensions, \[24, 20\]; expected 10 \(one per class of the '
+            r'model\)'):
+        check_checkpoint_contents('x', checkpoint, 10)
+
+
+def test_a_non_finite_validation_score_names_the_epoch():
+    scores = DataSample(metainfo=dict(sample_idx=7)).set_pred_score(
+        torch.tensor([0.5, math.nan]))
+    runner = SimpleNamespace(
+        cfg=Config(dict(load_from=None)), epoch=2, iter=32)
+    with pytest.raises(FloatingPointError) as error:
+        NonFinitePredictionHook().after_val_iter(
+            runner,
+            2,
+            outputs=[scores.clone().set_pred_score(torch.ones(2)), scores])
+    assert str(error.value).startswith(
+        'The predicted scores of val batch 3 are not finite for 1 samples '
+        '(dataset indices 7): the model trained for 2 epochs (32 '
+        'iterations) gives NaN or infinite logits for them.')
+
+
+def test_a_resume_after_the_data_moved_continues(finished_run, tmp_path):
+    run = copy_of_run(finished_run, str(tmp_path))
+    moved = shutil.copytree(run.root, str(tmp_path / 'moved'))
+    cfg = Config.fromfile(run.config)
+    cfg.merge_from_dict({
+        'resume': True,
+        'load_from': run.checkpoint,
+        'train_dataloader.dataset.dataset.data_root': moved
+    })
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    with open(osp.join(runner.log_dir, f'{runner.timestamp}.log')) as f:
+        assert 'resumed epoch: 1, iter: 16' in f.read()

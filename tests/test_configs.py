@@ -13,8 +13,9 @@ CONFIGS = osp.join(REPO, 'configs', 'glmc')
 # configs/_base_/lt_runtime.py: every long-tailed run has these
 RUNTIME_HOOKS = [
     'ThreadSettlingHook', 'ClassCountsHook', 'NonFiniteLossHook',
-    'StrictLoadHook', 'ResumeCheckHook', 'ClassMatchHook',
-    'ImageFileCheckHook', 'PerClassAccuracyHook', 'RandomStateHook'
+    'NonFinitePredictionHook', 'StrictLoadHook', 'ResumeCheckHook',
+    'ClassMatchHook', 'ImageFileCheckHook', 'PerClassAccuracyHook',
+    'RandomStateHook', 'RankHeartbeatHook'
 ]
 CIFAR = dict(
     lr=0.01,

@@ -1,5 +1,6 @@
 """Distributed GLMC training with gloo, and resuming after SIGKILL."""
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -7,10 +8,12 @@ import time
 
 import pytest
 import torch
+from mmengine.config import Config
 from stream_recorder import read_records
-from tiny_run import (GLMC_CONFIG, REPO, Context, assert_stopped_on_every_rank,
-                      bad_image_on_rank_1, free_port, make_tiny_cifar,
-                      run_tool, start_tool, tool_env, write_config)
+from tiny_run import (CE_BASE, CE_CONFIG, GLMC_CONFIG, REPO, Context,
+                      assert_stopped_on_every_rank, bad_image_on_rank_1,
+                      free_port, make_tiny_cifar, run_tool, start_tool,
+                      tool_env, write_config)
 
 RECORDED = GLMC_CONFIG.replace(
     "custom_imports = dict(imports=['glmc_mm', 'cifar_md5_from_env'],",
@@ -20,6 +23,7 @@ custom_hooks = [
     dict(type='ClassCountsHook'),
     dict(type='CumulativeLearningHook'),
     dict(type='StreamRecorderHook', delay={delay}),
+    dict(type='RankHeartbeatHook', interval=0.5),
 ]
 val_evaluator = [dict(type='Accuracy', topk=(1, )),
                  dict(type='SampleIndexMetric', out_file={out_file!r})]
@@ -136,6 +140,86 @@ def test_a_bad_image_on_rank_1_stops_every_rank(fmnist, tmp_path):
                       timeout=120)
     assert_stopped_on_every_rank(result,
                                  time.time() - start, root, tmp_path / 'work')
+
+
+def child_of_rank(parent: int, rank: int) -> int:
+    """The pid of the child of ``parent`` that runs ``rank`` (its ``RANK``
+    variable), waiting for it to start."""
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for pid in filter(str.isdigit, os.listdir('/proc')):
+            try:
+                with open(f'/proc/{pid}/stat') as f:
+                    ppid = int(f.read().rsplit(')', 1)[1].split()[1])
+                with open(f'/proc/{pid}/environ', 'rb') as f:
+                    env = f.read().split(b'\0')
+            except OSError:  # ended meanwhile
+                continue
+            if ppid == parent and f'RANK={rank}'.encode() in env:
+                return int(pid)
+        time.sleep(0.2)
+    raise AssertionError(f'no rank {rank} under pid {parent}')
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` exists and has not exited (a zombie has)."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(')', 1)[1].split()[0] != 'Z'
+    except OSError:
+        return False
+
+
+def test_a_stopped_rank_is_named_and_the_others_end(data, tmp_path):
+    """``SIGSTOP`` of rank 1 mid-training under ``dist_train.sh``: rank 0
+    names it and exits within RankHeartbeatHook's ``interval + timeout``
+    (2 + 10 s here), instead of waiting silently for the process group's
+    30 minutes. (torchrun then gives the stopped rank 30 s to end before it
+    kills it; here the test kills it.)"""
+    root, md5 = data
+    cfg = Config.fromfile(
+        write_config(tmp_path / 'ce.py', str(root), CE_CONFIG, CE_BASE))
+    for hook in cfg.custom_hooks:
+        if hook.type == 'RankHeartbeatHook':
+            hook.update(interval=2, timeout=10)
+    cfg.merge_from_dict({
+        'train_cfg.max_epochs': 100,
+        'param_scheduler.T_max': 100,
+        'default_hooks.logger.interval': 1
+    })
+    cfg.dump(tmp_path / 'ce.py')
+    log = tmp_path / 'run.log'
+    with open(log, 'w') as out:
+        job = start_tool([
+            'bash', 'tools/dist_train.sh',
+            str(tmp_path / 'ce.py'), '2', '--work-dir',
+            str(tmp_path / 'work')
+        ],
+                         md5,
+                         stdout=out,
+                         stderr=subprocess.STDOUT)
+    ranks = [child_of_rank(job.pid, rank) for rank in (0, 1)]
+    try:
+        while 'Epoch(train)' not in log.read_text():
+            assert job.poll() is None, log.read_text()[-3000:]
+            time.sleep(0.1)
+        os.kill(ranks[1], signal.SIGSTOP)
+        stopped = time.time()
+        while running(ranks[0]) and time.time() < stopped + 60:
+            time.sleep(0.1)
+        elapsed = time.time() - stopped
+    finally:
+        for pid in ranks:
+            if running(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert job.wait(timeout=60) == 1
+    text = log.read_text()
+    assert ('RankHeartbeatHook: rank 0 ends the run: a process did not '
+            'answer the heartbeat within 10 s: [Rank 0]: Ranks 1 failed to '
+            'pass monitoredBarrier in 10000 ms.') in text, text[-3000:]
+    # 12 s at most to the heartbeat's error, and a margin for this busy
+    # machine
+    assert elapsed < 18, elapsed
 
 
 def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):

@@ -225,6 +225,48 @@ def test_malformed_list_names_the_line(tmp_path, bad_line, message):
         ImageNetLT(data_root=str(tmp_path), ann_file='list.txt')
 
 
+def test_list_with_a_byte_order_mark_reads_its_first_path(tmp_path):
+    (tmp_path / 'a.jpg').write_bytes(b'')
+    (tmp_path / 'list.txt').write_bytes('\ufeffa.jpg 3\n'.encode('utf-8'))
+    dataset = ImageNetLT(data_root=str(tmp_path), ann_file='list.txt')
+    assert dataset.get_data_info(0)['img_path'] == str(tmp_path / 'a.jpg')
+    assert get_class_counts(dataset)[3] == 1
+
+
+def test_repeated_images_are_named_however_their_paths_are_written(tmp_path):
+    lines = ['a.jpg 0', 'b.jpg 1', './a.jpg 0', 'c.jpg 2', 'd.jpg 2']
+    lines += ['c.jpg 2', 'd.jpg 2', 'e.jpg 1', 'e.jpg 1', 'b.jpg 1']
+    write_list(tmp_path / 'list.txt', lines)
+    with pytest.raises(ValueError) as raised:
+        ImageNetLT(
+            data_root=str(tmp_path), ann_file='list.txt', check_files=False)
+    message = str(raised.value)
+    assert message.startswith(
+        f'{tmp_path}/list.txt, line 1: a.jpg is listed again on line 3: it '
+        'would count 2 times; ')
+    # the first three repeats of the list, then how many more
+    assert ('line 4: c.jpg is listed again on line 6: it would count 2 '
+            'times; ') in message
+    assert ('line 5: d.jpg is listed again on line 7: it would count 2 '
+            'times; and 2 more images are listed more than once. ') in message
+    assert 'e.jpg' not in message and 'b.jpg' not in message
+
+
+def test_paths_under_a_subfolder_of_the_root_are_found_there(tmp_path):
+    for name in ('0/a.jpg', '1/b.jpg'):
+        os.makedirs(tmp_path / 'train' / osp.dirname(name), exist_ok=True)
+        (tmp_path / 'train' / name).write_bytes(b'')
+    os.makedirs(tmp_path / 'val')
+    write_list(tmp_path / 'list.txt', ['0/a.jpg 0', '1/b.jpg 1', '1/c.jpg 1'])
+    with pytest.raises(FileNotFoundError) as raised:
+        ImageNetLT(data_root=str(tmp_path), ann_file='list.txt')
+    assert (f"none of the 3 images listed in {tmp_path}/list.txt exists "
+            f"under '{tmp_path}/', e.g. '{tmp_path}/0/a.jpg'") in str(
+                raised.value)
+    assert f"; 2 of the 3 exist under '{tmp_path}/train' (" in str(
+        raised.value)
+
+
 @pytest.mark.parametrize('value', [0.5, 0, -3, float('nan')])
 def test_imbalance_factor_below_one_is_refused(value):
     with pytest.raises(ValueError, match=f'imbalance_factor .*got {value}'):

@@ -1,19 +1,22 @@
 """tools/analysis_tools/lt_benchmark.py on a tiny generated setting."""
+import fcntl
 import json
 import os
 import os.path as osp
 import re
 import shutil
 import signal
+import subprocess
 import sys
 import time
 
 import numpy as np
 import pytest
+from bad_benchmark_cases import TOOL, benchmark_of, run_file
 from stream_recorder import read_records
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
-                      load_tool, make_tiny_cifar, run_tool, start_tool,
-                      write_config)
+                      call_tool, copy_of_run, load_tool, make_tiny_cifar,
+                      run_tool, start_tool, write_config)
 
 from glmc_mm.utils.cpu_share import usable_cpus
 
@@ -266,6 +269,108 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
         *_, minutes, iteration, _ = row.split('|')
         assert float(iteration) > 0
         assert (minutes.strip() != '–') == wall_time, row
+
+
+def state_of(pid):
+    """The state letter of process ``pid`` (``R``, ``S``, ``Z``: a zombie,
+    dead but not reaped), or None once it is gone."""
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().rsplit(')', 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def test_a_second_start_is_refused_and_a_killed_tool_takes_its_run_along(
+        tmp_path, monkeypatch, capsys, benchmark_tool):
+    """While a benchmark trains, a second start on its runs (here, this
+    process) refuses at once, naming the first one's process id, and
+    starts nothing; ``--report`` runs beside it. Killed alone with SIGKILL
+    (not its process group), the tool takes its training process along,
+    and its lock is free."""
+    md5 = make_tiny_cifar(str(tmp_path))
+    slow = write_config(
+        str(tmp_path / 'slow.py'), str(tmp_path), CE_CONFIG, CE_BASE)
+    with open(slow, 'a') as f:  # 10 iterations of 2 s: it never finishes
+        f.write(RECORDED.replace('delay=0.04', 'delay=2.0'))
+    work = tmp_path / 'bench'
+    args = [
+        'tools/analysis_tools/lt_benchmark.py', '--methods', f'CE={slow}',
+        '--seeds', '0', '--epochs', '1', '--work-dir',
+        str(work)
+    ]
+    first = start_tool([sys.executable, *args], md5, start_new_session=True)
+    try:
+        child = training_of(first, work / 'CE_e1_s0')
+        monkeypatch.setattr(sys, 'argv', args)
+        with pytest.raises(SystemExit) as second:
+            benchmark_tool.main()
+        assert second.value.code.startswith(
+            f'lt_benchmark: {work}/.locks/CE_e1_s0.lock is locked by another '
+            f'lt_benchmark.py (PID {first.pid} on ')
+        monkeypatch.setattr(sys, 'argv', [*args, '--report'])
+        benchmark_tool.main()
+        assert capsys.readouterr().out == 'No run has finished yet.\n'
+        # the second start opened no segment of its own
+        assert json.loads(
+            (work / 'CE_e1_s0' / 'wall_time.json').read_text()) == {
+                'segments': [['train', None]]
+            }
+        assert state_of(child) not in (None, 'Z')
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        deadline = time.time() + 2
+        while state_of(child) not in (None, 'Z') and time.time() < deadline:
+            time.sleep(0.05)
+        assert state_of(child) in (None, 'Z')
+        with open(work / '.locks' / 'CE_e1_s0.lock') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free
+    finally:
+        try:  # the tool's process group: its run, where it survived
+            os.killpg(first.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_children_die_with_the_tool_and_keep_their_cpus():
+    """The ``preexec_fn`` of a run's commands asks the kernel for SIGKILL
+    on the tool's death (``PR_GET_PDEATHSIG`` in the child reads 9) and
+    then does what it is given (here: pin the child to one CPU)."""
+    from glmc_mm.benchmark.parent_death import dying_with_parent
+    cpu = usable_cpus()[-1]
+    child = subprocess.run(
+        [
+            sys.executable, '-c', 'import ctypes, os; s = ctypes.c_int(); '
+            'ctypes.CDLL(None).prctl(2, ctypes.byref(s)); '
+            'print(s.value, sorted(os.sched_getaffinity(0)))'
+        ],
+        preexec_fn=dying_with_parent(lambda: os.sched_setaffinity(0, {cpu})),
+        capture_output=True,
+        text=True,
+        check=True)
+    assert child.stdout == f'{int(signal.SIGKILL)} [{cpu}]\n'
+
+
+def test_a_training_log_cut_short_at_its_end_is_read_without_it(tmp_path):
+    """A run killed while MMEngine appended to ``scalars.json`` leaves a
+    last line without its end: it is left out, as the resumed run logs
+    that validation again; a damaged line elsewhere is refused."""
+    from glmc_mm.benchmark.run_records import RunRecordError
+    from glmc_mm.benchmark.run_results import validation_history
+    scalars = tmp_path / '20260101_000000' / 'vis_data' / 'scalars.json'
+    scalars.parent.mkdir(parents=True)
+    scalars.write_text('{"lt/top1": 50.0, "step": 1}\n{"lt/top1": 5')
+    assert validation_history(str(tmp_path)) == {
+        1: {
+            'lt/top1': 50.0,
+            'step': 1
+        }
+    }
+    scalars.write_text('{"lt/top1": 5\n{"lt/top1": 50.0, "step": 1}\n')
+    with pytest.raises(
+            RunRecordError, match='scalars.json, line 1: not a '
+            'JSON record'):
+        validation_history(str(tmp_path))
 
 
 def records_of(run_dir):
@@ -552,3 +657,46 @@ def test_a_moved_checkout_and_work_dir_keep_their_runs(tmp_path):
     assert str(error.value).splitlines()[1:] == [
         '  model.head.num_classes: 10 (stored) vs 9 (now)'
     ]
+
+
+def test_a_folder_with_a_checkpoint_but_no_pointer_is_resumed(tmp_path):
+    """A run killed between writing a checkpoint and ``last_checkpoint``
+    continues (``--resume``: the checkpoint hook resumes from the newest
+    intact one) rather than starting a new run over it, which
+    ``train.py`` refuses."""
+    from glmc_mm.benchmark.lt_benchmark import Method, Run
+    from glmc_mm.benchmark.run_pool import _commands
+    run = Run(Method('CE', 'ce.py'), 2, 0, str(tmp_path), ['x=1'], 2, {})
+    fresh = _commands(run, 'tools', (), ())
+    assert [what for what, _ in fresh] == ['train', 'test']
+    assert '--resume' not in fresh[0][1]
+    (tmp_path / 'epoch_1.pth').write_bytes(b'')
+    assert '--resume' in _commands(run, 'tools', (), ())[0][1]
+
+
+def test_report_reads_runs_made_with_other_options_and_names_them(
+        finished_run, tmp_path, capsys):
+    """``--report`` tabulates a finished run whose config has since gained
+    or lost a hook, naming the difference under the tables (one line per
+    hook, not one per hook after it); a training start refuses the run."""
+    run = copy_of_run(finished_run, str(tmp_path))
+    args = benchmark_of(run)
+    path = run_file(run, 'benchmark_run.json')
+    with open(path) as f:
+        record = json.load(f)
+    hooks = sorted(k for k in record['resolved']
+                   if k.startswith('custom_hooks.'))
+    assert hooks  # the runtime hooks are in the record
+    record['resolved']['custom_hooks.0.type'] = "'OldCheckHook'"
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    code, message = call_tool(TOOL, args, capsys)
+    assert code == 0, message
+    text = (tmp_path / 'bench' / 'results.md').read_text()
+    assert '| CE | 1 | 1 | 30.0 |' in text
+    difference = ('custom_hooks[OldCheckHook]: present (stored) vs (absent) '
+                  '(now); custom_hooks[ThreadSettlingHook]: (absent) (stored) '
+                  'vs present (now)')
+    assert f'- CE_e1_s0: {difference}' in text.splitlines()
+    code, message = call_tool(TOOL, args[1:], capsys)
+    assert code == 1 and difference.split('; ')[0] in message

@@ -8,20 +8,28 @@ from mmengine.config import Config
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
-from glmc_mm.utils import add_runner_args, load_config
+from glmc_mm.utils import add_runner_args, load_config, prepare_work_dir
 from glmc_mm.utils.process_group import destroy_process_group
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a classifier')
     parser.add_argument('config', help='train config file path')
-    parser.add_argument(
+    start = parser.add_mutually_exclusive_group()
+    start.add_argument(
         '--resume',
         nargs='?',
         type=str,
         const='auto',
         help='resume from this checkpoint, or from the latest checkpoint in '
         'the work dir when no path is given')
+    start.add_argument(
+        '--restart',
+        action='store_true',
+        help='start over in a work dir that holds the checkpoints of an '
+        'earlier run, after moving its files to '
+        '<work-dir>/previous_<time>/ (without it, such a work dir is '
+        'refused)')
     parser.add_argument(
         '--amp', action='store_true', help='mixed precision training')
     parser.add_argument(
@@ -89,6 +97,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(load_config(args), args)
+    moved_to = prepare_work_dir(cfg, args.restart)
+    if moved_to is not None:
+        print(f'--restart: the earlier run in {cfg.work_dir} moved to '
+              f'{moved_to}')
     runner = RUNNERS.build(cfg) if 'runner_type' in cfg else Runner.from_cfg(
         cfg)
     runner.train()

@@ -8,12 +8,15 @@ Every (method, schedule length, seed) is one run of ``tools/train.py`` then
 
 - the run's full options (config file, seed, ``--cfg-options``, the
   resolved config and the intra-op thread count) and its CPU are stored with
-  it in ``benchmark_run.json`` before it starts, and a run is reused or
-  continued only with the same seed, schedule, thread count and resolved
-  config (:class:`RunMismatchError` names the difference otherwise); where
-  the config file and the work dir lie does not count, so a moved checkout
-  or work dir keeps its runs, and nor does the CPU, which the report
-  names;
+  it in ``benchmark_run.json`` before it starts, and a run is reused only
+  with the same seed, schedule and resolved config, and continued only
+  with the same thread count too (:class:`RunMismatchError` names the
+  difference otherwise); where the config file and the work dir lie does
+  not count, so a moved checkout or work dir keeps its runs, and nor does
+  the CPU, which the report names;
+- every record is checked before use (:mod:`.run_records`): a damaged one
+  raises a :class:`~.run_records.RunRecordError` naming the file, the key
+  and what to do;
 - it checkpoints every ``checkpoint_interval`` epochs and a stopped run
   continues from its last checkpoint with MMEngine's resume, exactly as it
   would have gone on where its dataloaders have no workers (the default,
@@ -28,6 +31,7 @@ import argparse
 import json
 import os
 import os.path as osp
+import re
 from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence
 
 import numpy as np
@@ -37,7 +41,9 @@ from mmengine.runner.checkpoint import CheckpointLoader
 from ..engine.hooks.thread_settling_hook import default_intra_op_threads
 from ..utils.runner_args import add_runner_args
 from .cpu_name import cpu_name
-from .run_results import (latest_test_metrics, median_iteration_time,
+from .run_records import (RunRecordError, check_class_counts, check_run_record,
+                          check_wall_time, read_json, run_remedy)
+from .run_results import (latest_test_record, median_iteration_time,
                           validation_history)
 
 COLUMNS = ('top1', 'mean_class', 'many', 'medium', 'few')
@@ -45,6 +51,11 @@ COLUMN_TITLES = ('top-1', 'mean per-class', 'many', 'medium', 'few')
 RECORD_FILE = 'benchmark_run.json'
 WALL_TIME_FILE = 'wall_time.json'
 CLASS_COUNTS_FILE = 'class_counts.json'
+THREADS_NOTE = (': a run that is not finished continues only with the '
+                'thread count it started with (OMP_NUM_THREADS, --parallel '
+                'or --cpus-per-run)')
+# a method name: a word character or + or - first, then those or dots
+METHOD_NAME = re.compile(r'[\w+-][\w+.-]*')
 
 
 class Method(NamedTuple):
@@ -58,6 +69,25 @@ class RunMismatchError(ValueError):
     """A run folder holds a run made with other options."""
 
 
+def check_method_name(name: str, item: str) -> None:
+    """Refuse a method name that is not a plain folder name (it names the
+    run folders ``<work_dir>/<name>_e<E>_s<seed>``, the report's rows and
+    the Slurm jobs): letters, digits and ``+ - _ .`` only, so no path
+    separator (``/`` or ``\\``), no space, ``|`` or line end;
+    not starting with ``.`` and no ``..`` anywhere, so that no run folder
+    lies outside the work dir or hidden in it.
+
+    Raises:
+        ValueError: Naming the item, the name and the rule.
+    """
+    if not METHOD_NAME.fullmatch(name) or '..' in name:
+        raise ValueError(
+            f'--methods {item!r}: the method name {name!r} must be a plain '
+            'folder name: letters, digits and + - _ . only, not starting '
+            "with '.' nor holding '..' (it names the run folders "
+            '<work-dir>/NAME_e<epochs>_s<seed>)')
+
+
 def parse_methods(items: Sequence[str]) -> List[Method]:
     """Parse ``NAME=CONFIG[@OTHER]`` items, dependencies first.
 
@@ -66,6 +96,12 @@ def parse_methods(items: Sequence[str]) -> List[Method]:
 
     Returns:
         list[Method]: The methods, each after the one it starts from.
+
+    Raises:
+        ValueError: Naming the item that is malformed, names a method that
+            is not a plain folder name (:func:`check_method_name`) or no
+            config file, or repeats a name; or where the ``@`` dependencies
+            name no method or form a cycle.
     """
     methods: Dict[str, Method] = {}
     for item in items:
@@ -73,6 +109,7 @@ def parse_methods(items: Sequence[str]) -> List[Method]:
         if not sep or not name or not rest:
             raise ValueError(f'--methods {item!r}: expected NAME=CONFIG or '
                              'NAME=CONFIG@OTHER')
+        check_method_name(name, item)
         if name in methods:
             raise ValueError(f'--methods: the method name {name!r} is given '
                              'twice; names must be unique')
@@ -269,15 +306,55 @@ def _in_work_dir(record: dict, work_dir: str) -> Dict[str, str]:
     }
 
 
-def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:
+def _hooks_by_type(resolved: Dict[str, str]) -> Dict[str, str]:
+    """The flat resolved config with each ``custom_hooks.<i>.<field>``
+    keyed ``custom_hooks[<type>].<field>`` (``<type>#2`` for a second hook
+    of a type; ``custom_hooks[<type>]`` says it is there) and their order
+    as ``custom_hooks (order)``: a hook added or removed is one
+    difference, not one per hook after it."""
+    hooks: Dict[str, Dict[str, str]] = {}
+    other = {}
+    for key, value in resolved.items():
+        parts = key.split('.', 2)
+        if parts[0] == 'custom_hooks' and len(parts) > 1 and (
+                parts[1].isdigit()):
+            hooks.setdefault(parts[1],
+                             {})[parts[2] if len(parts) > 2 else ''] = value
+        else:
+            other[key] = value
+    names: List[str] = []
+    for index in sorted(hooks, key=int):
+        kind = hooks[index].get('type', repr(index)).strip("'")
+        name = kind if kind not in names else f'{kind}#{names.count(kind)+1}'
+        names.append(name)
+        other[f'custom_hooks[{name}]'] = 'present'
+        for field, value in hooks[index].items():
+            if field != 'type':
+                other[f'custom_hooks[{name}].{field}'] = value
+    if names:
+        other['custom_hooks (order)'] = ', '.join(names)
+    return other
+
+
+def _differences(stored: dict,
+                 wanted: dict,
+                 keys: Sequence[str],
+                 most: int = 5) -> List[str]:
     lines = []
-    for key in ('seed', 'epochs', 'intra_op_threads'):
-        if stored.get(key) != wanted[key]:
-            lines.append(f'{key}: {stored.get(key)!r} (stored) vs '
-                         f'{wanted[key]!r} (now)')
-    old = _in_work_dir(stored, wanted['work_dir'])
-    new = _in_work_dir(wanted, wanted['work_dir'])
+    for key in keys:
+        if stored[key] != wanted[key]:
+            lines.append(f'{key}: {stored[key]!r} (stored) vs '
+                         f'{wanted[key]!r} (now)' +
+                         (THREADS_NOTE if key == 'intra_op_threads' else ''))
+    old = _hooks_by_type(_in_work_dir(stored, wanted['work_dir']))
+    new = _hooks_by_type(_in_work_dir(wanted, wanted['work_dir']))
     for key in sorted(set(old) | set(new)):
+        if key == 'custom_hooks (order)':
+            # the order of the hooks both have, an added one named apart
+            both = [[h for h in o.get(key, '').split(', ') if h in n]
+                    for o, n in ((old, new), (new, old))]
+            if both[0] == both[1]:
+                continue
         if old.get(key) != new.get(key):
             lines.append(f'{key}: {old.get(key, "(absent)")} (stored) vs '
                          f'{new.get(key, "(absent)")} (now)')
@@ -288,19 +365,33 @@ def _differences(stored: dict, wanted: dict, most: int = 5) -> List[str]:
 
 def stored_record(run: Run) -> Optional[dict]:
     """The record stored in the run folder (the options, and the CPU of the
-    run's latest start), or None."""
+    run's latest start), checked (:func:`check_run_record`), or None.
+
+    Raises:
+        RunRecordError: Where it is damaged.
+    """
     path = osp.join(run.run_dir, RECORD_FILE)
     if not osp.isfile(path):
         return None
-    with open(path) as f:
-        return json.load(f)
+    return check_run_record(read_json(path, run_remedy(run.run_dir)), path)
 
 
-def check_run_dir(run: Run) -> None:
-    """Refuse a run folder that holds a run made with other options.
+def option_differences(run: Run, training: bool = True) -> List[str]:
+    """How the options stored in the run folder differ from the run's: the
+    seed, schedule or resolved config, and, where it is to be trained (not
+    finished, and ``training``), the intra-op thread count (a finished
+    run's thread count, like its CPU, changes nothing that is still to do);
+    none where the folder holds no run yet.
+
+    Args:
+        run (Run): The run, from :func:`plan_run`.
+        training (bool): Whether the run is to be trained or tested where
+            it is not finished; False for ``--report``, which only reads
+            finished runs.
 
     Raises:
-        RunMismatchError: Naming the folder and the differences.
+        RunMismatchError: Where the folder holds files but no record.
+        RunRecordError: Where one of its records is damaged.
     """
     stored = stored_record(run)
     if stored is None:
@@ -309,8 +400,22 @@ def check_run_dir(run: Run) -> None:
                 f'{run.run_dir} holds files but no {RECORD_FILE}, so its '
                 'options are unknown; move it away or choose another '
                 '--work-dir')
-        return
-    differences = _differences(stored, run.record)
+        return []
+    keys = ['seed', 'epochs']
+    if training and finished_results(run) is None:
+        keys.append('intra_op_threads')
+    return _differences(stored, run.record, keys)
+
+
+def check_run_dir(run: Run, training: bool = True) -> None:
+    """Refuse a run folder that holds a run made with other options
+    (:func:`option_differences`).
+
+    Raises:
+        RunMismatchError: Naming the folder and the differences.
+        RunRecordError: Where one of its records is damaged.
+    """
+    differences = option_differences(run, training)
     if differences:
         raise RunMismatchError(
             f'{run.run_dir} holds a run made with other options; move it '
@@ -332,11 +437,11 @@ def last_checkpoint(run_dir: str) -> Optional[str]:
 
 
 def _wall_time(run_dir: str) -> dict:
+    """The run's ``wall_time.json``, checked (:func:`check_wall_time`)."""
     path = osp.join(run_dir, WALL_TIME_FILE)
     if not osp.isfile(path):
         return dict(segments=[])
-    with open(path) as f:
-        return json.load(f)
+    return check_wall_time(read_json(path, run_remedy(run_dir)), path)
 
 
 def write_json(path: str, data: dict) -> None:
@@ -361,20 +466,39 @@ def close_segment(run_dir: str, seconds: float) -> None:
     write_json(osp.join(run_dir, WALL_TIME_FILE), timing)
 
 
+def _test_remedy(run: Run) -> str:
+    """What to do with a run's damaged test results."""
+    return (f'delete {osp.abspath(osp.join(run.run_dir, "test"))} and the '
+            'next start of lt_benchmark.py tests the run again from its '
+            f'final checkpoint, or {run_remedy(run.run_dir)}')
+
+
 def finished_results(run: Run) -> Optional[dict]:
     """The test metrics of a finished run, with ``wall_time_s`` (all its
     timed segments; left out where one was killed, so its time is unknown),
-    ``iteration_s`` (the median logged training iteration time) and
-    ``segments``; None while it is not finished."""
-    metrics = latest_test_metrics(osp.join(run.run_dir, 'test'))
+    ``iteration_s`` (the median logged training iteration time),
+    ``segments`` and ``test_file`` (the file of the metrics); None while it
+    is not finished. The metrics are read only once a test has ended
+    (``wall_time.json``), so a test still writing them is not read.
+
+    Raises:
+        RunRecordError: Where a record the run keeps is damaged.
+    """
     segments = _wall_time(run.run_dir)['segments']
-    if metrics is None or not any(w == 'test' and s is not None
-                                  for w, s in segments):
+    if not any(w == 'test' and s is not None for w, s in segments):
         return None
-    results = {**metrics, 'segments': sum(w == 'train' for w, _ in segments)}
+    found = latest_test_record(
+        osp.join(run.run_dir, 'test'), remedy=_test_remedy(run))
+    if found is None:
+        return None
+    test_file, metrics = found
+    results = {
+        **metrics, 'segments': sum(w == 'train' for w, _ in segments),
+        'test_file': test_file
+    }
     if all(s is not None for _, s in segments):
         results['wall_time_s'] = sum(s for _, s in segments)
-    iteration = median_iteration_time(run.run_dir)
+    iteration = median_iteration_time(run.run_dir, run_remedy(run.run_dir))
     if iteration is not None:
         results['iteration_s'] = iteration
     return results
@@ -386,19 +510,30 @@ def run_history(run: Run) -> Dict[int, dict]:
     offset = run.epochs if run.method.after else 0
     return {
         epoch + offset: record
-        for epoch, record in validation_history(run.run_dir).items()
+        for epoch, record in validation_history(
+            run.run_dir, remedy=run_remedy(run.run_dir)).items()
     }
 
 
 def run_class_counts(run: Run) -> tuple:
     """``(class_counts, classes)`` of the data the run trained on: those its
-    ``class_counts.json`` keeps, else those of its final checkpoint (MMEngine
-    saves the training set's ``dataset_meta``)."""
+    ``class_counts.json`` keeps (checked: :func:`check_class_counts`), else
+    those of its final checkpoint (MMEngine saves the training set's
+    ``dataset_meta``).
+
+    Raises:
+        RunRecordError: Where ``class_counts.json`` is damaged, or where
+            there is neither it nor the final checkpoint.
+    """
     kept = osp.join(run.run_dir, CLASS_COUNTS_FILE)
     if osp.isfile(kept):
-        with open(kept) as f:
-            counts = json.load(f)
-        return counts['class_counts'], counts['classes']
+        return check_class_counts(
+            read_json(kept, run_remedy(run.run_dir)), kept)
+    if not osp.isfile(final_checkpoint(run)):
+        raise RunRecordError(
+            f'{run.run_dir} holds neither {CLASS_COUNTS_FILE} nor its final '
+            f'checkpoint {osp.basename(final_checkpoint(run))}, so the class '
+            f'counts it trained on are unknown; {run_remedy(run.run_dir)}')
     checkpoint = CheckpointLoader.load_checkpoint(
         final_checkpoint(run), map_location='cpu')
     meta = checkpoint['meta'].get('dataset_meta') or {}
@@ -407,7 +542,12 @@ def run_class_counts(run: Run) -> tuple:
     if counts is None:
         raise ValueError(f'{final_checkpoint(run)} records no training '
                          'class counts')
-    return list(counts), meta.get('classes')
+    classes = meta.get('classes')
+    return check_class_counts(
+        dict(
+            class_counts=list(counts),
+            classes=None if classes is None else list(classes)),
+        final_checkpoint(run))
 
 
 def mean_and_spread(values: Sequence[float]) -> tuple:

@@ -6,7 +6,10 @@ then ``tools/test.py``, each a child process whose wall time is recorded in
 the run's ``wall_time.json``. With ``--parallel N`` up to ``N`` runs train
 at once: each gets its own :class:`Slot`, a disjoint set of CPUs it is
 pinned to (and as many intra-op threads), or its own GPUs through
-``CUDA_VISIBLE_DEVICES``. A second stage (``NAME=CONFIG@OTHER``) starts
+``CUDA_VISIBLE_DEVICES``. Every command dies with this process
+(:func:`~.parent_death.dying_with_parent`), even where this process is
+killed alone, so no training outlives it in a run folder that the next
+start trains. A second stage (``NAME=CONFIG@OTHER``) starts
 once the run it starts from has finished. Only this process writes the
 report, after each run, so runs that end together cannot damage it.
 """
@@ -22,10 +25,12 @@ from typing import (Callable, Dict, List, NamedTuple, Optional, Protocol,
 import torch
 
 from ..utils.cpu_share import usable_cpus
+from ..utils.previous_run import previous_checkpoints
 from .lt_benchmark import (CLASS_COUNTS_FILE, RECORD_FILE, Run, check_run_dir,
                            close_segment, final_checkpoint, finished_results,
                            last_checkpoint, open_segment, run_class_counts,
                            write_json)
+from .parent_death import dying_with_parent
 
 
 class Slot(NamedTuple):
@@ -69,17 +74,19 @@ def parallel_slots(parallel: int, gpus_per_run: int = 1) -> List[Slot]:
 def _commands(run: Run, tools_dir: str, step: Sequence[str],
               launcher: Sequence[str]) -> List[tuple]:
     """``(what, command)`` still to do for ``run``: training, or its
-    continuation, unless its final checkpoint is the last one; then the
-    test; each command after ``step`` and with ``launcher``."""
+    continuation wherever the folder holds a checkpoint (``train.py``
+    refuses to start a new run over one), unless its final checkpoint is
+    the last one; then the test; each command after ``step`` and with
+    ``launcher``."""
     commands = []
     last = last_checkpoint(run.run_dir)
     final = final_checkpoint(run)
     if last is None or osp.abspath(last) != osp.abspath(final):
+        resume = ['--resume'] if previous_checkpoints(run.run_dir) else []
         commands.append(('train', [
             *step, sys.executable,
             osp.join(tools_dir, 'train.py'), run.method.config, '--work-dir',
-            run.run_dir, *(['--resume'] if last else []), *launcher,
-            '--cfg-options', *run.options
+            run.run_dir, *resume, *launcher, '--cfg-options', *run.options
         ]))
     commands.append(('test', [
         *step, sys.executable,
@@ -143,7 +150,7 @@ class RunProcess:
         self.process = subprocess.Popen(
             self.command,
             env=self._environment(),
-            preexec_fn=self._pin if self.slot else None)
+            preexec_fn=dying_with_parent(self._pin if self.slot else None))
 
     def _ended(self) -> None:
         close_segment(self.run.run_dir, time.perf_counter() - self.started)

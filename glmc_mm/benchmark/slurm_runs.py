@@ -19,7 +19,6 @@ run's folder, as without Slurm.
   names the job and its output file. Either way the run continues from its
   last checkpoint on the next start.
 """
-import json
 import os
 import os.path as osp
 import shlex
@@ -33,6 +32,7 @@ from .cpu_name import cpu_name
 from .lt_benchmark import (CLASS_COUNTS_FILE, RECORD_FILE, Method, Run,
                            check_run_dir, finished_results, write_json)
 from .run_pool import RunProcess
+from .run_records import read_json, record_error, run_remedy
 
 JOB_FILE = 'slurm_job.json'
 # the states of a job that has ended (squeue -t all lists them a while)
@@ -93,6 +93,27 @@ def job_state(job_id: str) -> Optional[str]:
         text=True)
     state = result.stdout.strip()
     return state.split()[0] if result.returncode == 0 and state else None
+
+
+def read_job_file(path: str) -> dict:
+    """A run's ``slurm_job.json``, checked: ``job_id`` a string or null,
+    ``run`` the :class:`Run` as :class:`SlurmRun` wrote it.
+
+    Raises:
+        RunRecordError: Naming the key that is damaged.
+    """
+    remedy = run_remedy(osp.dirname(path))
+    job = read_json(path, remedy)
+    if job.get('job_id') is not None and not (isinstance(job['job_id'], str)
+                                              and job['job_id']):
+        raise record_error(path, 'job_id', 'a Slurm job id (a string) or '
+                           'null', job['job_id'], remedy)
+    run = job.get('run')
+    if not isinstance(run, dict) or sorted(run) != sorted(Run._fields):
+        raise record_error(path, 'run',
+                           f'an object of {", ".join(Run._fields)}', run,
+                           remedy)
+    return job
 
 
 def _run_to_json(run: Run) -> dict:
@@ -167,8 +188,7 @@ class SlurmRun:
         path = osp.join(self.run.run_dir, JOB_FILE)
         if not osp.isfile(path):
             return None
-        with open(path) as f:
-            job_id = json.load(f).get('job_id')
+        job_id = read_job_file(path)['job_id']
         if job_id and job_state(job_id) not in ENDED_STATES | {None}:
             print(f'lt_benchmark: following Slurm job {job_id} of '
                   f'{self.run.run_dir}, submitted by an earlier start')
@@ -241,8 +261,7 @@ def run_slurm_job(run_dir: str,
         SlurmJobError: Where the job file names another job: the run is
             another job's.
     """
-    with open(osp.join(run_dir, JOB_FILE)) as f:
-        job = json.load(f)
+    job = read_job_file(osp.join(run_dir, JOB_FILE))
     own = os.environ.get('SLURM_JOB_ID')
     if job['job_id'] is not None and job['job_id'] != own:
         raise SlurmJobError(f'{run_dir} is the run of Slurm job '

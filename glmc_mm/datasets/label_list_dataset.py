@@ -1,6 +1,6 @@
 """Datasets given by a ``path label`` text list, validated line by line."""
 import os.path as osp
-from typing import List
+from typing import Dict, List, Tuple
 
 from mmengine.fileio import LocalBackend, get_file_backend
 from mmpretrain.datasets import CustomDataset
@@ -8,6 +8,10 @@ from mmpretrain.datasets.categories import IMAGENET_CATEGORIES
 from mmpretrain.registry import DATASETS
 
 from .class_counts import LabelCountsMixin
+from .missing_listed_files import missing_files_message
+
+# repeated paths named in one error
+MOST_REPEATS_SHOWN = 3
 
 
 @DATASETS.register_module()
@@ -15,14 +19,20 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
     """A :class:`CustomDataset` read from a ``relative/path.jpg label`` list.
 
     The list is checked before any image is read, and every error names the
-    file (and the line where there is one): a list that is not UTF-8, a
-    line that is not ``<path> <integer label>``, a label outside
-    ``[0, num_classes)``, a list without any image. Then, for local files,
-    every listed image is checked to exist (one ``stat`` each, about a
-    second for ImageNet-LT's 115,846 images): missing ones are reported
-    with their number and the first few paths, before training starts. The
-    per-class counts of the list are stored in ``metainfo['class_counts']``
-    and logged once.
+    file (and the line where there is one): a list that is not UTF-8 (a
+    byte-order mark at its start is read as UTF-8's), a line that is not
+    ``<path> <integer label>``, a label outside ``[0, num_classes)``, an
+    image listed twice (it would count twice in the class counts and in
+    every epoch: the lines are named), a list without any image. Then, for
+    local files, every listed image is checked to exist (one ``stat``
+    each, about a second for ImageNet-LT's 115,846 images): missing ones
+    are reported before training starts with their number, the first few
+    paths as ``repr`` (which shows every character), the characters of
+    their paths that an editor does not show (a zero-width or no-break
+    space, a trailing space) and another folder that holds them, where one
+    does (``data_root`` without ``data_prefix``, a folder above, a
+    subfolder). The per-class counts of the list are stored in
+    ``metainfo['class_counts']`` and logged once.
 
     Args:
         ann_file (str): The text list.
@@ -38,12 +48,14 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
         super().__init__(*args, **kwargs)
 
     def _lines(self) -> List[str]:
-        """The list's lines, decoded as UTF-8 one by one."""
+        """The list's lines, decoded as UTF-8 one by one (the first one
+        without a byte-order mark)."""
         raw = get_file_backend(self.ann_file).get(self.ann_file)
         lines = []
         for number, line in enumerate(raw.splitlines(), 1):
             try:
-                lines.append(line.decode('utf-8'))
+                lines.append(
+                    line.decode('utf-8-sig' if number == 1 else 'utf-8'))
             except UnicodeDecodeError as error:
                 raise ValueError(
                     f'{self.ann_file}, line {number}: not UTF-8 text '
@@ -60,7 +72,9 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
                              'dict(classes=...) to know num_classes')
         num_classes = len(self.CLASSES)
         backend = get_file_backend(self.img_prefix, enable_singleton=True)
-        data_list, labels = [], []
+        data_list, labels, listed = [], [], []
+        first: Dict[str, Tuple[int, int]] = {}
+        repeats: Dict[str, List[Tuple[int, int]]] = {}
         for number, line in enumerate(self._lines(), 1):
             if not line.strip():
                 continue
@@ -73,6 +87,12 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
                 raise ValueError(
                     f'{self.ann_file}, line {number}: label {label} is '
                     f'outside [0, {num_classes})')
+            path = osp.normpath(parts[0])
+            if path in first:
+                repeats.setdefault(path, []).append((number, label))
+                continue
+            first[path] = (number, label)
+            listed.append(parts[0])
             data_list.append({
                 'img_path':
                 backend.join_path(self.img_prefix, parts[0]),
@@ -80,26 +100,49 @@ class LabelListDataset(LabelCountsMixin, CustomDataset):
                 label
             })
             labels.append(label)
+        if repeats:
+            raise ValueError(self._repeats_message(first, repeats))
         if not data_list:
             raise ValueError(f'{self.ann_file} lists no image: expected one '
                              '"<path> <label>" line per image')
         if self.check_files and isinstance(backend, LocalBackend):
-            self._check_images_exist(data_list)
+            self._check_images_exist(data_list, listed)
         self._keep_labels(labels)
         self._record_class_counts(f'{type(self).__name__}({self.ann_file})')
         return data_list
 
-    def _check_images_exist(self, data_list: List[dict]) -> None:
+    def _repeats_message(self, first: Dict[str, Tuple[int, int]],
+                         repeats: Dict[str, List[Tuple[int, int]]]) -> str:
+        """Name the lines of the images listed more than once."""
+        parts = []
+        for path, again in list(repeats.items())[:MOST_REPEATS_SHOWN]:
+            number, label = first[path]
+            lines = ', '.join(str(n) for n, _ in again)
+            part = (f'{self.ann_file}, line {number}: {path} is listed again '
+                    f'on line{"s" if len(again) > 1 else ""} {lines}')
+            others = sorted({other for _, other in again} - {label})
+            if others:
+                part += (f' (with label {", ".join(map(str, others))} there, '
+                         f'{label} here)')
+            parts.append(f'{part}: it would count {len(again) + 1} times')
+        if len(repeats) > MOST_REPEATS_SHOWN:
+            parts.append(f'and {len(repeats) - MOST_REPEATS_SHOWN} more '
+                         'images are listed more than once')
+        return ('; '.join(parts) + '. List each image once (in the class '
+                'counts and in every epoch, an image counts as often as it '
+                "is listed); to draw some more often, use a sampler or "
+                "MMPretrain's ClassBalancedDataset")
+
+    def _check_images_exist(self, data_list: List[dict],
+                            listed: List[str]) -> None:
         missing = [
-            info['img_path'] for info in data_list
+            path for path, info in zip(listed, data_list)
             if not osp.isfile(info['img_path'])
         ]
         if missing:
             raise FileNotFoundError(
-                f'{len(missing)} of the {len(data_list)} images listed in '
-                f'{self.ann_file} do not exist under {self.img_prefix!r}, '
-                f'e.g. {", ".join(missing[:3])} (check data_root and '
-                'data_prefix; check_files=False skips this check)')
+                missing_files_message(self.ann_file, self.img_prefix,
+                                      self.data_root, listed, missing))
 
 
 @DATASETS.register_module()

@@ -5,6 +5,7 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 
+from .cfg_options import check_cfg_options
 from .value_checks import check_number
 
 
@@ -32,7 +33,9 @@ def add_runner_args(parser: argparse.ArgumentParser) -> None:
 def load_config(args: argparse.Namespace) -> Config:
     """Read ``args.config`` and apply the shared arguments.
 
-    ``--cfg-options`` are merged first; the work dir defaults to
+    ``--cfg-options`` are merged first, after
+    :func:`~glmc_mm.utils.cfg_options.check_cfg_options` has refused any
+    that nothing would read; the work dir defaults to
     ``./work_dirs/<config name>``; ``LOCAL_RANK`` is set for launchers that
     pass ``--local-rank``. A ``randomness.seed`` that NumPy cannot take is
     refused here, naming the field, before the runner seeds anything.
@@ -42,10 +45,14 @@ def load_config(args: argparse.Namespace) -> Config:
 
     Returns:
         Config: The config.
+
+    Raises:
+        ValueError: for a ``--cfg-options`` key that nothing reads.
     """
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     cfg = Config.fromfile(args.config)
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options)
         cfg.merge_from_dict(args.cfg_options)
     seed = cfg.get('randomness', {}).get('seed')
     if seed is not None:

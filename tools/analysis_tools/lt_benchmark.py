@@ -12,6 +12,13 @@ differences within the spread over seeds), ``per_class_e<epochs>.png``,
 trains up to N runs at once on this machine; ``--launcher slurm --partition
 P`` submits each run as a Slurm job (``docs/distributed.md``).
 
+Two starts may share a work dir, not a run: a start locks the runs it may
+train while it lives, and a second start that needs one of them refuses,
+naming the first one's process id (``--report`` takes no lock). Its
+``train.py`` and ``test.py`` die with it, even where it alone is killed.
+Every record a run keeps is checked before use, and a damaged one is named
+with what to do.
+
 Example::
 
     cd configs/glmc
@@ -26,12 +33,14 @@ import os
 import shlex
 import signal
 import sys
+from contextlib import nullcontext
 
 from mmengine.config import Config
 
-from glmc_mm.benchmark.lt_benchmark import (RunMismatchError, check_run_dir,
+from glmc_mm.benchmark.lt_benchmark import (check_run_dir, option_differences,
                                             parse_methods, plan_run)
-from glmc_mm.benchmark.lt_benchmark_report import write_report
+from glmc_mm.benchmark.lt_benchmark_report import finished_runs, write_report
+from glmc_mm.benchmark.run_locks import RunInUseError, RunLocks
 from glmc_mm.benchmark.run_pool import local_runner, parallel_slots, run_all
 from glmc_mm.benchmark.slurm_runs import (SlurmJobError, SlurmOptions,
                                           check_partition, slurm_runner)
@@ -142,51 +151,91 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
+def plan(args: argparse.Namespace) -> tuple:
+    """``(start, slots, runs, shot options)`` of the benchmark, every
+    option checked, nothing written.
+
+    Raises:
+        ValueError: Naming the option that is wrong.
+    """
+    if args.launcher == 'slurm':
+        check_partition(args.partition)
+        options = SlurmOptions(args.partition, args.cpus_per_run,
+                               args.gpus_per_run or 0,
+                               tuple(shlex.split(args.sbatch_args)))
+        start = slurm_runner(TOOLS, options)
+        slots = [None] * (
+            args.parallel
+            or len(args.methods) * len(args.seeds) * len(args.epochs))
+        threads = args.cpus_per_run
+    else:
+        start = local_runner(TOOLS)
+        slots = [None] if args.parallel is None else parallel_slots(
+            args.parallel, args.gpus_per_run or 1)
+        threads = len(slots[0].cpus) if slots[0] else None
+    methods = parse_methods(args.methods)
+    runs = [
+        plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
+                 args.val_interval, args.checkpoint_interval,
+                 args.dataloader_workers, threads) for epochs in args.epochs
+        for method in methods for seed in args.seeds
+    ]
+    return start, slots, runs, shot_group_options(
+        Config.fromfile(methods[0].config))
+
+
+def benchmark(args: argparse.Namespace) -> None:
+    """Train (unless ``--report``) and report, holding the runs' locks
+    while training."""
+    try:
+        start, slots, runs, shot_options = plan(args)
+    except ValueError as error:
+        raise SystemExit(f'lt_benchmark: {error}') from None
+    # --report trains nothing and reads finished runs only: it needs no lock
+    locks = nullcontext() if args.report else RunLocks(
+        args.work_dir, [run.run_dir for run in runs])
+    try:
+        with locks:
+            # every record of every run read and checked before any training;
+            # --report reads finished runs as they were made, naming those
+            # the configs now give other options
+            other_options = {}
+            for run in runs:
+                if args.report:
+                    differences = option_differences(run, training=False)
+                    if differences:
+                        other_options[run.run_dir] = differences
+                else:
+                    check_run_dir(run)
+            finished_runs(runs)
+            os.makedirs(args.work_dir, exist_ok=True)
+            if not args.report:
+                # seed by seed: the first seed of every method is finished
+                # first
+                try:
+                    run_all(
+                        sorted(
+                            runs, key=lambda run: args.seeds.index(run.seed)),
+                        start, slots, lambda _: write_report(
+                            runs, args.work_dir, shot_options))
+                except SlurmJobError:
+                    write_report(runs, args.work_dir, shot_options)
+                    raise
+            print(
+                write_report(runs, args.work_dir, shot_options, other_options))
+    except (ValueError, RunInUseError, SlurmJobError) as error:
+        raise SystemExit(f'lt_benchmark: {error}') from None
+
+
 def main() -> None:
     args = parse_args()
     # a SIGTERM stops the run in progress as Ctrl-C does: its time is kept
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    previous = signal.signal(signal.SIGTERM,
+                             lambda *_: sys.exit(128 + signal.SIGTERM))
     try:
-        if args.launcher == 'slurm':
-            check_partition(args.partition)
-            options = SlurmOptions(args.partition, args.cpus_per_run,
-                                   args.gpus_per_run or 0,
-                                   tuple(shlex.split(args.sbatch_args)))
-            start = slurm_runner(TOOLS, options)
-            slots = [None] * (
-                args.parallel
-                or len(args.methods) * len(args.seeds) * len(args.epochs))
-            threads = args.cpus_per_run
-        else:
-            start = local_runner(TOOLS)
-            slots = [None] if args.parallel is None else parallel_slots(
-                args.parallel, args.gpus_per_run or 1)
-            threads = len(slots[0].cpus) if slots[0] else None
-        methods = parse_methods(args.methods)
-        runs = [
-            plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
-                     args.val_interval, args.checkpoint_interval,
-                     args.dataloader_workers, threads)
-            for epochs in args.epochs for method in methods
-            for seed in args.seeds
-        ]
-        for run in runs:
-            check_run_dir(run)
-    except (ValueError, RunMismatchError) as error:
-        raise SystemExit(f'lt_benchmark: {error}') from None
-    os.makedirs(args.work_dir, exist_ok=True)
-    shot_options = shot_group_options(Config.fromfile(methods[0].config))
-    if not args.report:
-        # seed by seed: the first seed of every method is finished first
-        try:
-            run_all(
-                sorted(runs, key=lambda run: args.seeds.index(run.seed)),
-                start, slots,
-                lambda _: write_report(runs, args.work_dir, shot_options))
-        except SlurmJobError as error:
-            write_report(runs, args.work_dir, shot_options)
-            raise SystemExit(f'lt_benchmark: {error}') from None
-    print(write_report(runs, args.work_dir, shot_options))
+        benchmark(args)
+    finally:
+        signal.signal(signal.SIGTERM, previous or signal.SIG_DFL)
 
 
 if __name__ == '__main__':

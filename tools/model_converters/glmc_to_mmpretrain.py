@@ -47,7 +47,10 @@ from mmpretrain.registry import MODELS
 
 import glmc_mm  # noqa: F401  (registers the components, applies compat)
 from glmc_mm.compat import UnsafeCheckpointError, load_from_local
+from glmc_mm.utils.checkpoint_contents import non_finite_tensors
 from glmc_mm.utils.metainfo_keys import TRAIN_CLASS_COUNTS_KEY
+from glmc_mm.utils.shortened import shortened
+from glmc_mm.utils.value_checks import check_number
 
 # The authors' head modules and their names in GLMCHead; every other key
 # belongs to the backbone.
@@ -158,8 +161,15 @@ def load_source(src: str) -> dict:
         src (str): Its path.
 
     Returns:
-        dict: ``state_dict`` (``module.`` stripped), ``epoch`` and
-        ``best_acc1``.
+        dict: ``state_dict`` (``module.`` stripped), ``epoch`` (an int) and
+        ``best_acc1`` (a float).
+
+    Raises:
+        SystemExit: Naming ``src`` and the entry, where it is not a
+            checkpoint of the authors' code, its state dict maps something
+            else than names to tensors, a tensor holds NaN or infinite
+            values, ``epoch`` is not an integer >= 0 or ``best_acc1`` not a
+            number in [0, 100].
     """
     try:
         checkpoint = load_from_local(src, map_location='cpu')
@@ -175,9 +185,35 @@ def load_source(src: str) -> dict:
             f'which holds {list(SOURCE_ENTRIES)} with a dict as '
             f'state_dict; found {found}')
     state_dict = checkpoint['state_dict']
+    for key, value in state_dict.items():
+        if not isinstance(key, str):
+            raise SystemExit(
+                f'Refused: {src}: state_dict has the key {key!r} '
+                f'({type(key).__name__}); the authors\' state dict maps '
+                'parameter names (str) to tensors')
+        if not isinstance(value, torch.Tensor):
+            raise SystemExit(
+                f'Refused: {src}: state_dict[{key!r}] is {value!r:.80} '
+                f'({type(value).__name__}), expected a tensor')
+    bad = non_finite_tensors(state_dict)
+    if bad:
+        raise SystemExit(
+            f'Refused: {src}: {len(bad)} tensors of its state_dict hold NaN '
+            f'or infinite values: {shortened(bad, 5)}; nothing was written')
+    numbers = {}
+    for entry, options in (('epoch', dict(minimum=0, integer=True)),
+                           ('best_acc1', dict(minimum=0, maximum=100))):
+        value = checkpoint[entry]
+        if isinstance(value, torch.Tensor) and value.numel() == 1:
+            value = value.item()
+        try:
+            numbers[entry] = check_number(f'Refused: {src}', entry, value,
+                                          **options)
+        except (TypeError, ValueError) as error:
+            raise SystemExit(str(error)) from None
     if all(key.startswith('module.') for key in state_dict):
         state_dict = {key[len('module.'):]: v for key, v in state_dict.items()}
-    return dict(checkpoint, state_dict=state_dict)
+    return dict(checkpoint, state_dict=state_dict, **numbers)
 
 
 def convert_state_dict(
@@ -268,21 +304,20 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
     # ours at zeros ("not recorded"), and testing counts the training set.
     not_recorded = expected.pop(TRAIN_CLASS_COUNTS_KEY)
     state_dict = convert_state_dict(source['state_dict'], expected)
-    best_acc1 = float(source['best_acc1'])
     save_atomically(
         {
             'state_dict': {
                 **state_dict, TRAIN_CLASS_COUNTS_KEY: not_recorded
             },
             'meta': {
-                'epoch': int(source['epoch']),
-                'best_acc1': best_acc1,
+                'epoch': source['epoch'],
+                'best_acc1': source['best_acc1'],
                 'converted_from': osp.basename(args.src),
             }
         }, args.dst)
     print(f'Converted {len(state_dict)} tensors of the {family} layout '
-          f'({layout}, epoch {int(source["epoch"])}, best_acc1 '
-          f'{best_acc1:.2f}) to {args.dst}')
+          f'({layout}, epoch {source["epoch"]}, best_acc1 '
+          f'{source["best_acc1"]:.2f}) to {args.dst}')
 
 
 if __name__ == '__main__':

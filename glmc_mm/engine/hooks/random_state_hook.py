@@ -1,11 +1,14 @@
 """Global random states saved in checkpoints and restored on resume."""
+import numbers
 import random
-from typing import Optional
+from typing import List, Optional
 
 import numpy as np
 import torch
 from mmengine.hooks import Hook
 from mmpretrain.registry import HOOKS
+
+from .loaded_checkpoint import loaded_checkpoint
 
 CHECKPOINT_KEY = 'random_states'
 
@@ -25,8 +28,107 @@ def global_random_states() -> dict:
         torch=torch.get_rng_state())
 
 
+def _integer(field: str, value, high: int) -> Optional[str]:
+    """Why ``value`` is not an integer in ``[0, high)``, or None."""
+    if isinstance(value, bool) or not isinstance(
+            value, numbers.Integral) or not 0 <= value < high:
+        return f'{field} is {value!r}, expected an integer in [0, {high})'
+    return None
+
+
+def _integers(field: str,
+              values,
+              length: int,
+              high: int,
+              last_high: Optional[int] = None) -> Optional[str]:
+    """Why ``values`` is not a list of ``length`` integers in ``[0, high)``
+    (the last one in ``[0, last_high)`` where given), or None."""
+    if not isinstance(values, (list, tuple)) or len(values) != length:
+        held = f'{len(values)} items' if isinstance(
+            values, (list, tuple)) else f'a {type(values).__name__}'
+        return f'{field} holds {held}, expected a list of {length} integers'
+    for i, value in enumerate(values):
+        top = last_high if last_high is not None and i == length - 1 else high
+        problem = _integer(f'{field}[{i}]', value, top)
+        if problem:
+            return problem
+    return None
+
+
+def _python_problem(state) -> Optional[str]:
+    field = f'{CHECKPOINT_KEY}.python'
+    version, internal, _ = random.getstate()
+    if not isinstance(state, (list, tuple)) or len(state) != 3:
+        return (f'{field} is {state!r:.80}, expected [version, internal '
+                'state, gauss] as random.getstate() gives them')
+    if state[0] != version:
+        return f'{field}[0] is {state[0]!r}, expected {version}'
+    if not (state[2] is None or isinstance(state[2], float)):
+        return f'{field}[2] is {state[2]!r}, expected None or a float'
+    # the Mersenne Twister's 624 words and its position, at most 624
+    return _integers(f'{field}[1]', state[1], len(internal), 2**32,
+                     len(internal))
+
+
+def _numpy_problem(state) -> Optional[str]:
+    field = f'{CHECKPOINT_KEY}.numpy'
+    size = np.random.get_state()[1].size
+    if not isinstance(state, (list, tuple)) or len(state) != 4:
+        return (f'{field} is {state!r:.80}, expected [key, pos, has_gauss, '
+                'cached_gaussian] as np.random.get_state() gives them')
+    problem = _integers(f'{field}[0]', state[0], size, 2**32)
+    # the position in the key, at most its size; whether a gauss is cached
+    for index, top in ((1, size + 1), (2, 2)):
+        if problem is None:
+            problem = _integer(f'{field}[{index}]', state[index], top)
+    if problem is None and (isinstance(state[3], bool)
+                            or not isinstance(state[3], numbers.Real)):
+        problem = f'{field}[3] is {state[3]!r}, expected a float'
+    return problem
+
+
+def _torch_problem(state) -> Optional[str]:
+    wanted = torch.get_rng_state()
+    if isinstance(state, torch.Tensor) and state.dtype == wanted.dtype and \
+            state.shape == wanted.shape:
+        return None
+    held = f'{state.dtype} of shape {tuple(state.shape)}' if isinstance(
+        state, torch.Tensor) else f'a {type(state).__name__}'
+    return (f'{CHECKPOINT_KEY}.torch is {held}, expected {wanted.dtype} of '
+            f'shape {tuple(wanted.shape)} as torch.get_rng_state() gives it')
+
+
+def random_state_problems(states) -> List[str]:
+    """What keeps :func:`set_global_random_states` from restoring
+    ``states``: the type, length and range of every part, checked against
+    this process's own generators.
+
+    Args:
+        states: The ``random_states`` of a checkpoint.
+
+    Returns:
+        list[str]: Each bad field with what it holds and what is expected;
+        empty when every generator can be restored.
+    """
+    if not isinstance(states, dict):
+        return [
+            f'{CHECKPOINT_KEY} is {states!r:.80} ({type(states).__name__}), '
+            'expected a dict of the python, numpy and torch states'
+        ]
+    problems = []
+    for key, problem_of in (('python', _python_problem),
+                            ('numpy', _numpy_problem), ('torch',
+                                                        _torch_problem)):
+        problem = problem_of(states[key]) if key in states else (
+            f'{CHECKPOINT_KEY}.{key} is missing')
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def set_global_random_states(states: dict) -> None:
-    """Restore what :func:`global_random_states` returned."""
+    """Restore what :func:`global_random_states` returned (which
+    :func:`random_state_problems` finds intact)."""
     version, internal, gauss = states['python']
     random.setstate((version, tuple(internal), gauss))
     key, pos, has_gauss, cached_gaussian = states['numpy']
@@ -48,6 +150,9 @@ class RandomStateHook(Hook):
     torch (CPU) generator states in every checkpoint (key
     ``random_states``) and restores them when training resumes from it, so
     that a killed and resumed run trains exactly as the uninterrupted one.
+    The states of a resumed checkpoint are checked, all of them, as it is
+    loaded (:func:`random_state_problems`), and a damaged part is refused
+    with the file and the field named, before any generator is changed.
 
     Samplers with their own seeded generators (MMEngine's
     ``DefaultSampler``, :class:`RebalancedBatchSampler`) follow the epoch
@@ -70,7 +175,16 @@ class RandomStateHook(Hook):
         checkpoint[CHECKPOINT_KEY] = global_random_states()
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        self._loaded = checkpoint.get(CHECKPOINT_KEY)
+        states = checkpoint.get(CHECKPOINT_KEY)
+        if states is not None and runner.cfg.get('resume'):
+            problems = random_state_problems(states)
+            if problems:
+                raise ValueError(
+                    f'Cannot resume from {loaded_checkpoint(runner)}: its '
+                    'global random states, which RandomStateHook saved and '
+                    f'would restore, are damaged: {"; ".join(problems)}. '
+                    'Nothing was restored.')
+        self._loaded = states
 
     def before_train(self, runner) -> None:
         states, self._loaded = self._loaded, None

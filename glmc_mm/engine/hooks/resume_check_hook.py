@@ -1,11 +1,28 @@
 """Refuse a resume whose config the checkpoint's saved state would
-override."""
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+override, or whose training set is not the checkpoint's."""
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Tuple
 
+import numpy as np
+import torch
 from mmengine.hooks import Hook
 from mmengine.optim import BaseOptimWrapper
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
+
+from ...datasets import get_class_counts
+from ...utils.checkpoint_contents import checkpoint_weights
+from ...utils.metainfo_keys import CLASS_COUNTS_KEY, TRAIN_CLASS_COUNTS_KEY
+from ...utils.value_checks import check_number
+from .loaded_checkpoint import loaded_checkpoint
+
+# where ResumeCheckHook keeps the training set's settings in checkpoints
+TRAIN_DATASET_KEY = 'train_dataset'
+# settings of a dataset config that say how its images are read and
+# augmented, not which images it holds
+_READING_KEYS = frozenset({
+    'pipeline', 'data_root', 'lazy_init', 'serialize_data', 'backend_args',
+    'download', '_scope_'
+})
 
 # what a scheduler's state holds about its progress, not its schedule
 _PROGRESS_KEYS = frozenset({
@@ -26,6 +43,72 @@ def _schedulers(schedulers) -> Iterator[Tuple[str, Any]]:
             yield f'param_scheduler[{i}]', scheduler
 
 
+def _plain(value) -> Any:
+    """``value`` as plain data, which compares by value and which
+    ``weights_only`` loading accepts: dicts, lists, numbers, strings."""
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (np.ndarray, torch.Tensor)):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return repr(value)
+
+
+def subset_settings(dataset_cfg) -> Optional[dict]:
+    """The settings of a training set's config that decide which images it
+    holds: everything but how they are read and augmented
+    (``pipeline``, ``data_root``, ...), at every level of wrapping; None
+    for a dataset given as an object.
+
+    Args:
+        dataset_cfg: ``train_dataloader.dataset`` of a config.
+    """
+    if not isinstance(dataset_cfg, Mapping):
+        return None
+
+    def kept(value):
+        if isinstance(value, Mapping):
+            return {
+                key: kept(item)
+                for key, item in value.items() if key not in _READING_KEYS
+            }
+        if isinstance(value, list):
+            return [kept(item) for item in value]
+        return value
+
+    return kept(_plain(dataset_cfg))
+
+
+def _leaves(value, prefix: str) -> Dict[str, Any]:
+    """``{dotted path: value}`` of every leaf of nested dicts."""
+    if isinstance(value, dict) and value:
+        return {
+            path: leaf
+            for key, item in value.items()
+            for path, leaf in _leaves(item, f'{prefix}.{key}').items()
+        }
+    return {prefix: value}
+
+
+def _changes(saved: Dict[str, Any], config: Dict[str, Any]) -> List[str]:
+    """``'field: checkpoint A, config B'`` for every field whose value
+    differs, or that only one side sets."""
+
+    def shown(values: dict, field: str) -> str:
+        return f'{values[field]!r:.300}' if field in values else '(not set)'
+
+    return [
+        f'{field}: checkpoint {shown(saved, field)}, config '
+        f'{shown(config, field)}' for field in dict.fromkeys([*saved, *config])
+        if saved.get(field, ...) != config.get(field, ...)
+    ]
+
+
 def _differences(field: str, saved: dict, config: dict,
                  skip: frozenset) -> List[str]:
     return [
@@ -38,7 +121,8 @@ def _differences(field: str, saved: dict, config: dict,
 @HOOKS.register_module()
 class ResumeCheckHook(Hook):
     """Refuse to resume a run whose config differs from the checkpoint's in
-    what MMEngine's resume takes from the checkpoint.
+    what MMEngine's resume takes from the checkpoint, or in the training
+    set.
 
     MMEngine's ``Runner.resume`` builds the loop from the config (its
     ``max_epochs`` / ``max_iters``) but loads the parameter schedulers'
@@ -48,8 +132,15 @@ class ResumeCheckHook(Hook):
     cosine (its ``end`` is 2), while everything that reads the run's length
     (GLMC's ``alpha``, the DRW epoch) follows the new one; a changed
     ``weight_decay`` or ``lr`` is silently ignored, and the log looks
-    normal. Before the runner loads that state (``after_load_checkpoint``
-    of a resume), this hook compares
+    normal. It also continues the checkpoint's run on whatever training set
+    the config builds (another ``imbalance_factor`` or subset ``seed``),
+    with a warning about the dataset's meta information at most. Before
+    the runner loads that state (``after_load_checkpoint`` of a resume),
+    this hook checks that the values of the checkpoint it reads are numbers
+    of the right kind (``meta.epoch``, ``meta.iter``, ``meta.seed``,
+    ``message_hub.runtime_info.max_epochs`` / ``max_iters``; a
+    :class:`ValueError` names the file, the field and the value
+    otherwise), then compares
 
     - the run's length: ``max_epochs`` (or ``max_iters``) recorded in the
       checkpoint's message hub, with the config's, and the iterations per
@@ -61,13 +152,28 @@ class ResumeCheckHook(Hook):
       ``momentum``, ``weight_decay``, ...; ``lr`` itself is the schedule's
       current value), and their number;
     - ``randomness.seed``, where the config sets one;
+    - the training set: the settings of ``train_dataloader.dataset`` that
+      decide which images it holds (:func:`subset_settings`: e.g.
+      ``imbalance_factor``, ``max_per_class`` and ``seed`` of
+      ``LongTailDataset``; not how they are read, ``pipeline`` or
+      ``data_root``), which this hook saves in every checkpoint under
+      ``meta['train_dataset']``; the dataset's meta information that
+      MMEngine saves in ``meta['dataset_meta']`` (the class names and
+      counts); and the model's ``train_class_counts``, where recorded;
 
     and raises a :class:`ValueError` that lists every difference with both
-    values. To train for another length, start a new run from the weights
-    (``load_from``), which builds the optimizer and schedule afresh.
+    values. To train for another length or on another training set, start
+    a new run from the weights (``load_from``), which builds the optimizer
+    and schedule afresh.
     """
 
     priority = 'VERY_HIGH'
+
+    def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
+        loader = runner.cfg.get('train_dataloader') or {}
+        settings = subset_settings(loader.get('dataset'))
+        if settings is not None:
+            checkpoint.setdefault('meta', {})[TRAIN_DATASET_KEY] = settings
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         # a resume in a training run: the optimizer and schedulers are
@@ -75,22 +181,92 @@ class ResumeCheckHook(Hook):
         if not (runner.cfg.get('resume')
                 and isinstance(runner.optim_wrapper, BaseOptimWrapper)):
             return
+        source = loaded_checkpoint(runner)
+        self._check_values(source, checkpoint)
         problems = [
             *self._length(runner, checkpoint),
             *self._param_schedulers(runner, checkpoint),
             *self._optimizer(runner, checkpoint),
             *self._seed(runner, checkpoint),
         ]
+        dataset = self._training_set(runner, checkpoint)
+        if not (problems or dataset):
+            return
+        reasons = []
         if problems:
-            source = runner.cfg.get('load_from') or (
-                f'the last checkpoint in {runner.work_dir}')
-            raise ValueError(
-                f'Cannot resume from {source}: MMEngine would take these '
-                'from the checkpoint over the config, so the run would not '
-                f'be the one the config describes: {"; ".join(problems)}. '
-                "Resume with the checkpoint's settings, or start a new run "
-                'from its weights with load_from (the optimizer and schedule '
-                'then start afresh).')
+            reasons.append(
+                'MMEngine would take these from the checkpoint over the '
+                'config, so the run would not be the one the config '
+                f'describes: {"; ".join(problems)}.')
+        if dataset:
+            reasons.append(
+                f'{"Its" if problems else "its"} training set differs from '
+                "the config's, and MMEngine would continue its run on the "
+                f'config\'s: {"; ".join(dataset)}.')
+        raise ValueError(
+            f'Cannot resume from {source}: {" ".join(reasons)} Resume with '
+            "the checkpoint's settings, or start a new run from its weights "
+            'with load_from (the optimizer and schedule then start afresh).')
+
+    @staticmethod
+    def _check_values(source: str, checkpoint: dict) -> None:
+        """Refuse a checkpoint whose values that MMEngine's resume and this
+        hook read are not integers of their range (a :class:`ValueError`
+        for any kind of bad value: MMEngine's ``call_hook`` would add the
+        hook's address to a :class:`TypeError`)."""
+        meta = checkpoint.get('meta')
+        hub = checkpoint.get('message_hub', {})
+        info = hub.get('runtime_info', {}) if isinstance(hub, Mapping) else hub
+        for field, value in (('meta', meta), ('message_hub', hub),
+                             ('message_hub.runtime_info', info)):
+            if not isinstance(value, Mapping):
+                raise ValueError(f'{source}: {field} must be a dict, got '
+                                 f'{value!r:.80} ({type(value).__name__})')
+        numbers = [('meta.epoch', meta.get('epoch'), 0),
+                   ('meta.iter', meta.get('iter'), 0)]
+        if meta.get('seed') is not None:
+            numbers.append(('meta.seed', meta['seed'], None))
+        numbers += [(f'message_hub.runtime_info.{key}', info[key], 1)
+                    for key in ('max_epochs', 'max_iters')
+                    if info.get(key) is not None]
+        for field, value, minimum in numbers:
+            try:
+                check_number(
+                    source, field, value, minimum=minimum, integer=True)
+            except TypeError as error:
+                raise ValueError(str(error)) from None
+
+    @staticmethod
+    def _training_set(runner, checkpoint: dict) -> List[str]:
+        meta = checkpoint['meta']
+        problems = []
+        saved = meta.get(TRAIN_DATASET_KEY)
+        current = subset_settings(runner.cfg.train_dataloader.get('dataset'))
+        if isinstance(saved, dict) and current is not None:
+            old = _leaves(saved, 'train_dataloader.dataset')
+            new = _leaves(current, 'train_dataloader.dataset')
+            problems += _changes(old, new)
+        dataset = runner.train_dataloader.dataset
+        saved_meta = meta.get('dataset_meta')
+        current_meta = getattr(dataset, 'metainfo', None)
+        if isinstance(saved_meta, Mapping) and isinstance(
+                current_meta, Mapping):
+            problems += _changes(
+                {
+                    f'dataset_meta.{k}': v
+                    for k, v in _plain(saved_meta).items()
+                }, {
+                    f'dataset_meta.{k}': v
+                    for k, v in _plain(current_meta).items()
+                })
+        recorded = checkpoint_weights(checkpoint).get(TRAIN_CLASS_COUNTS_KEY)
+        if isinstance(recorded, torch.Tensor) and bool(recorded.any()) and \
+                not any(p.startswith(f'dataset_meta.{CLASS_COUNTS_KEY}:')
+                        for p in problems):
+            counts = get_class_counts(dataset).tolist()
+            problems += _changes({TRAIN_CLASS_COUNTS_KEY: recorded.tolist()},
+                                 {TRAIN_CLASS_COUNTS_KEY: counts})
+        return problems
 
     @staticmethod
     def _length(runner, checkpoint: dict) -> List[str]:
