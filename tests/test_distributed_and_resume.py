@@ -1,9 +1,9 @@
-"""Distributed GLMC training with gloo, and resuming after SIGKILL."""
+"""Distributed GLMC training with gloo: one node, two nodes, a bad image
+on one rank, a rank that stops answering."""
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
@@ -220,63 +220,3 @@ def test_a_stopped_rank_is_named_and_the_others_end(data, tmp_path):
     # 12 s at most to the heartbeat's error, and a margin for this busy
     # machine
     assert elapsed < 18, elapsed
-
-
-def test_sigkill_mid_epoch_then_resume_continues_exactly(data, tmp_path):
-    root, md5 = data
-    config = recorded_config(tmp_path / 'glmc.py', str(root))
-    straight, killed = tmp_path / 'straight', tmp_path / 'killed'
-    options = [
-        '--cfg-options', 'train_cfg.max_epochs=3', 'param_scheduler.T_max=3'
-    ]
-    run_tool([
-        sys.executable, 'tools/train.py', config, '--work-dir',
-        str(straight), *options
-    ],
-             md5,
-             check=True)
-
-    # a pause of 0.3 s per iteration, in the run to kill only
-    proc = start_tool([
-        sys.executable, 'tools/train.py', config, '--work-dir',
-        str(killed), *options, 'custom_hooks.2.delay=0.3'
-    ], md5)
-    records = killed / 'streams_rank0.jsonl'
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        done = read_records(records) if records.exists() else []
-        if len(done) >= 2 and (killed / 'epoch_1.pth').exists():
-            break
-        time.sleep(0.1)
-    time.sleep(1.0)  # a few iterations into epoch 2
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert len(read_records(records)) == 2  # subset + epoch 1: 2 unfinished
-    assert not (killed / 'epoch_2.pth').exists()
-
-    result = run_tool([
-        sys.executable, 'tools/train.py', config, '--work-dir',
-        str(killed), '--resume', *options
-    ],
-                      md5,
-                      check=True)
-    assert 'resumed epoch: 1' in result.stdout
-
-    def split(path):
-        records = read_records(path)
-        return ([r for r in records if 'subset' in r], {
-            r['epoch']: r
-            for r in records if 'epoch' in r
-        })
-
-    subsets, uninterrupted = split(straight / 'streams_rank0.jsonl')
-    resumed_subsets, resumed = split(records)
-    assert len(resumed_subsets) == 2  # built by the killed and resumed run
-    assert resumed_subsets == subsets * 2
-    assert sorted(resumed) == [0, 1, 2]  # runner.epoch counts from 0
-    for epoch in (0, 1, 2):
-        for key in ('alpha', 'lr', 'uniform', 'rebalanced'):
-            assert resumed[epoch][key] == uninterrupted[epoch][key], (epoch,
-                                                                      key)
-    assert [uninterrupted[e]['alpha'] for e in (0, 1, 2)] == \
-        pytest.approx([1.0, 1 - (1 / 3)**2, 1 - (2 / 3)**2])

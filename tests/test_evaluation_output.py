@@ -10,7 +10,8 @@ import sys
 import mmengine
 import pytest
 from mmengine.runner import Runner
-from tiny_run import Context, run_tool, tiny_fmnist_cfg
+from tiny_run import (Context, call_tool, copy_of_run, run_tool,
+                      tiny_fmnist_cfg)
 
 # no class of the tiny subset has more than 100 images: no many-shot group
 SCALARS = {'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'}
@@ -42,24 +43,32 @@ def test_log_line_holds_scalars_and_csv_holds_per_class(fmnist, tmp_path):
             for r in rows] == pytest.approx(metrics['lt/per_class'])
 
 
-def test_test_tool_takes_mmpretrain_arguments(fmnist, tmp_path):
+def test_test_tool_takes_mmpretrain_arguments(finished_run, tmp_path, capsys):
     """``tools/test.py`` is MMPretrain's: ``--out``/``--out-item`` and
     ``--tta`` work."""
-    cfg = tiny_fmnist_cfg('ce', Context(fmnist, str(tmp_path)))
-    Runner.from_cfg(cfg).train()
-    config = str(tmp_path / 'ce.py')
-    cfg.dump(config)
-    checkpoint = str(tmp_path / 'work' / 'epoch_1.pth')
+    run = copy_of_run(finished_run, str(tmp_path))
     for extra, out in ((['--out-item', 'metrics',
                          '--tta'], 'metrics.pkl'), ([], 'predictions.pkl')):
-        result = run_tool([
-            sys.executable, 'tools/test.py', config, checkpoint, '--work-dir',
-            str(tmp_path / 'test'), '--out',
-            str(tmp_path / out), *extra
-        ],
-                          check=True)
+        work = tmp_path / f'test_{out}'
+        code, message = call_tool(
+            'tools/test.py',
+            [
+                run.config,
+                run.checkpoint,
+                '--work-dir',
+                str(work),
+                '--out',
+                str(tmp_path / out),
+                *extra,
+                '--cfg-options',
+                f'experiment_name=test_{out}'  # a logger of its own
+            ],
+            capsys)
+        assert code == 0, message
         # the checkpoint's counts reach the model inside the TTA model too
-        assert 'no recorded training class counts' not in result.stdout
+        log, = work.glob('*/*.log')
+        assert 'Epoch(test)' in log.read_text()
+        assert 'no recorded training class counts' not in log.read_text()
     metrics = mmengine.load(str(tmp_path / 'metrics.pkl'))
     assert set(metrics) == {*SCALARS, 'lt/per_class'}
     predictions = mmengine.load(str(tmp_path / 'predictions.pkl'))

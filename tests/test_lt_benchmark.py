@@ -54,7 +54,7 @@ def benchmark(md5, work_dir, methods, seeds):
     return result.stdout
 
 
-def test_two_methods_two_seeds_resumed_halfway(tmp_path):
+def test_two_methods_two_seeds_resumed_halfway(tmp_path, capsys):
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
     ce = write_config(
         str(tmp_path / 'ce.py'), str(tmp_path), CE_CONFIG, CE_BASE)
@@ -128,14 +128,12 @@ def test_two_methods_two_seeds_resumed_halfway(tmp_path):
         published,
         ignore=shutil.ignore_patterns('*.pth', '*.png', 'results.md'))
     assert not list(published.glob('*/*.pth'))
-    run_tool([
-        sys.executable, 'tools/analysis_tools/lt_benchmark.py', '--report',
-        '--methods', *methods, '--seeds', '0', '1', '--epochs', '1',
-        '--work-dir',
+    code, message = call_tool(TOOL, [
+        '--report', '--methods', *methods, '--seeds', '0', '1', '--epochs',
+        '1', '--work-dir',
         str(published)
-    ],
-             md5,
-             check=True)
+    ], capsys)
+    assert code == 0, message
     assert (published / 'results.md').read_text() == table
     for png in pngs:
         assert (published / png).stat().st_size > 10000
@@ -177,14 +175,13 @@ def training_of(tool, run_dir, timeout=300):
 
 
 def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
-    """Stop a ``--parallel 2`` benchmark twice: by killing the tool and its
-    runs (as the end of a session does) after LDAM-DRW's second of three
-    epochs (its class weights start at the third), then by killing GLMC's
-    training alone, after which the tool stops the other run and fails,
-    naming the command. Each start resumes the runs from their checkpoints,
-    with the DRW weights and alpha of their epochs; the last ends with the
-    weights, validations and test results of the same benchmark run one at
-    a time, uninterrupted, with one thread each."""
+    """Kill a ``--parallel 2`` benchmark, the tool and both runs (SIGKILL,
+    as the end of a session does), after LDAM-DRW's second of three epochs
+    (its class weights start at the third), with GLMC mid-epoch beside it.
+    The next start resumes both runs from their checkpoints, with the DRW
+    weights, alpha and streams of their epochs, and ends with the weights,
+    validations and test results of the same benchmark run one at a time,
+    uninterrupted, with one thread each."""
     md5 = make_tiny_cifar(str(tmp_path), learnable=True)
     glmc = recorded(tmp_path, 'glmc', GLMC_CONFIG, GLMC_BASE)
     ldam = recorded(tmp_path, 'ldam', CE_CONFIG, LDAM_BASE)
@@ -202,30 +199,28 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
              timeout=900,
              check=True)
     parallel = [*args, '--work-dir', str(killed), '--parallel', '2']
-
     tool = start_tool(parallel, md5, start_new_session=True)
     kill_after_epoch_2(tool, killed / 'LDAM-DRW_e3_s0')
+    assert not (killed / 'GLMC_e3_s0' / 'epoch_3.pth').exists()
     records = [
         json.loads(
             (killed / f'{name}_e3_s0' / 'benchmark_run.json').read_text())
         for name in ('LDAM-DRW', 'GLMC')
     ]
     assert [r['intra_op_threads'] for r in records] == [1, 1]
-    with open(tmp_path / 'second.log', 'w') as log:
-        tool = start_tool(parallel, md5, stderr=log)
-        os.kill(training_of(tool, killed / 'GLMC_e3_s0'), signal.SIGKILL)
-        assert tool.wait(timeout=120) == 1
-    error = (tmp_path / 'second.log').read_text()
-    assert 'CalledProcessError' in error and 'GLMC_e3_s0' in error
-    assert 'died with <Signals.SIGKILL: 9>' in error
     run_tool(parallel, md5, timeout=900, check=True)
     import torch
     for name in ('LDAM-DRW', 'GLMC'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
         logs = sorted(b.glob('*/*.log'))
-        assert len(logs) >= 2 and 'resumed epoch: ' in logs[-1].read_text()
+        assert len(logs) == 2 and 'resumed epoch: ' in logs[-1].read_text()
         assert sorted(records_of(a)) == [0, 1, 2]
         assert records_of(b) == records_of(a), name
+        # the long-tailed subset, built again by the resumed start
+        subsets = [[
+            r for r in read_records(d / 'streams_rank0.jsonl') if 'subset' in r
+        ] for d in (a, b)]
+        assert len(subsets[0]) == 1 and subsets[1] == subsets[0] * 2
         weights = [
             torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
             for d in (a, b)
@@ -255,13 +250,14 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
     best = [(d / 'results.md').read_text().split('epoch chosen.')[1]
             for d in (straight, killed)]
     assert '| GLMC | 3 | 1 |' in best[0] and best[0] == best[1]
-    # a killed start's time is unknown: the runs killed with the tool have
-    # no wall time, but a median iteration time, in the last-epoch table
+    # a killed start's time is unknown: the killed runs have no wall time,
+    # but a median iteration time, in the last-epoch table
     for name in ('LDAM-DRW', 'GLMC'):
         segments = json.loads(
             (killed / f'{name}_e3_s0' / 'wall_time.json').read_text())
-        assert segments['segments'][0] == ['train', None]
-        assert segments['segments'][-1][0] == 'test'
+        assert [w for w, _ in segments['segments']
+                ] == ['train', 'train', 'test']
+        assert segments['segments'][0][1] is None
     for d, wall_time in ((straight, True), (killed, False)):
         row = next(
             line for line in (d / 'results.md').read_text().splitlines()
@@ -700,3 +696,42 @@ def test_report_reads_runs_made_with_other_options_and_names_them(
     assert f'- CE_e1_s0: {difference}' in text.splitlines()
     code, message = call_tool(TOOL, args[1:], capsys)
     assert code == 1 and difference.split('; ')[0] in message
+
+
+def test_a_killed_run_stops_the_others_and_the_tool_names_it(tmp_path):
+    """``--parallel 2``: one run's training killed (SIGKILL), the tool stops
+    the other as Ctrl-C does, timing it, and fails, naming the command; the
+    next start continues both from their checkpoints (as after a killed
+    tool: test_killed_benchmark_continues_and_matches_an_uninterrupted_one).
+    """
+    md5 = make_tiny_cifar(str(tmp_path))
+    slow = write_config(
+        str(tmp_path / 'slow.py'), str(tmp_path), CE_CONFIG, CE_BASE)
+    with open(slow, 'a') as f:  # 10 iterations of 2 s: it never finishes
+        f.write(RECORDED.replace('delay=0.04', 'delay=2.0'))
+    work = tmp_path / 'bench'
+    with open(tmp_path / 'tool.log', 'w') as log:
+        tool = start_tool([
+            sys.executable, 'tools/analysis_tools/lt_benchmark.py',
+            '--methods', f'A={slow}', f'B={slow}', '--seeds', '0', '--epochs',
+            '1', '--work-dir',
+            str(work), '--parallel', '2'
+        ],
+                          md5,
+                          stderr=log)
+        try:
+            killed = training_of(tool, work / 'A_e1_s0')
+            other = training_of(tool, work / 'B_e1_s0')
+            os.kill(killed, signal.SIGKILL)
+            assert tool.wait(timeout=60) == 1
+        finally:
+            tool.kill()
+    assert state_of(other) in (None, 'Z')
+    error = (tmp_path / 'tool.log').read_text()
+    assert 'CalledProcessError' in error and 'A_e1_s0' in error
+    assert 'died with <Signals.SIGKILL: 9>' in error
+    for name in ('A', 'B'):
+        (what, seconds), = json.loads(
+            (work / f'{name}_e1_s0' /
+             'wall_time.json').read_text())['segments']
+        assert what == 'train' and seconds > 0
