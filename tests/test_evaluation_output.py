@@ -10,8 +10,7 @@ import sys
 import mmengine
 import pytest
 from mmengine.runner import Runner
-from tiny_run import (Context, call_tool, copy_of_run, run_tool,
-                      tiny_fmnist_cfg)
+from tiny_run import Context, call_tool, copy_of_run, run_tool, tiny_fmnist_cfg
 
 # no class of the tiny subset has more than 100 images: no many-shot group
 SCALARS = {'lt/top1', 'lt/top5', 'lt/mean_class', 'lt/medium', 'lt/few'}
