@@ -142,6 +142,8 @@ BASELINES['ce_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
     'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'ce')
 BASELINES['glmc-maxnorm_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
     'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-maxnorm')
+BASELINES['glmc-sam_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
+    'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-sam')
 # the photometric augmentations on the batch (tests/test_batch_photometric.py)
 BASELINES['glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
     'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'glmc-batchaug')
@@ -183,6 +185,13 @@ def test_baseline_shares_the_setting_of_its_glmc_config(name):
         if recipe == 'glmc-bs':
             assert cfg.model.head.rebalanced_loss == dict(
                 type='BalancedSoftmaxLoss', tau=1.0, use_soft=True)
+        assert (cfg.optim_wrapper.get('type') == 'SAMOptimWrapper') == (
+            recipe == 'glmc-sam')
+        if recipe == 'glmc-sam':
+            assert (cfg.optim_wrapper.rho,
+                    cfg.optim_wrapper.perturb_losses) == (0.05, [
+                        'loss_balanced', 'loss_rebalanced'
+                    ])
         return
     assert cfg.model.type == 'ImageClassifier'
     assert cfg.data_preprocessor.get('type') is None  # MMPretrain's

@@ -1,0 +1,164 @@
+"""SAMOptimWrapper: one step against a hand-written two-pass update, and
+GLMC's second pass on the first pass's batch and mixing."""
+import copy
+
+import pytest
+import torch
+from mmengine.model import BaseModel
+from mmengine.runner import Runner
+from tiny_run import Context, tiny_fmnist_cfg
+from torch import nn
+
+from glmc_mm.engine import SAMOptimWrapper
+
+
+class Tiny(BaseModel):
+    """A float64 linear model with two loss terms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.fc = nn.Linear(3, 2).double()
+
+    def forward(self, inputs, data_samples=None, mode='tensor'):
+        out = self.fc(inputs)
+        if mode != 'loss':
+            return out
+        return dict(
+            loss_a=((out - data_samples)**2).mean(),
+            loss_b=0.1 * out.abs().mean())
+
+
+def batch(step: int) -> dict:
+    generator = torch.Generator().manual_seed(step)
+    return dict(
+        inputs=torch.randn(4, 3, generator=generator, dtype=torch.float64),
+        data_samples=torch.randn(
+            4, 2, generator=generator, dtype=torch.float64))
+
+
+def by_hand(model: Tiny, steps: int, rho: float, adaptive: bool,
+            ascent_terms) -> dict:
+    """SAM written out: the gradient of ``ascent_terms`` at ``w``, the
+    ascent ``rho T g / ||T g||`` (``T = |w|`` adaptive, else 1), the whole
+    loss's gradient at ``w + e``, SGD's step from ``w`` with it."""
+    params = list(model.parameters())
+    sgd = torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=5e-3)
+    for step in range(steps):
+        data = batch(step)
+        losses = model(**data, mode='loss')
+        grads = torch.autograd.grad(
+            sum(losses[k] for k in ascent_terms), params)
+        with torch.no_grad():
+            scaled = [(p.abs() if adaptive else 1) * g
+                      for p, g in zip(params, grads)]
+            norm = torch.sqrt(sum((s**2).sum() for s in scaled))
+            ascents = [(p.abs() if adaptive else 1) * s * rho / norm
+                       for p, s in zip(params, scaled)]
+            w = [p.clone() for p in params]
+            for p, e in zip(params, ascents):
+                p.add_(e)
+        total = sum(model(**data, mode='loss').values())
+        grads = torch.autograd.grad(total, params)
+        with torch.no_grad():
+            for p, old, g in zip(params, w, grads):
+                p.copy_(old)
+                p.grad = g
+        sgd.step()
+    return {k: v.clone() for k, v in model.state_dict().items()}
+
+
+@pytest.mark.parametrize('rho, adaptive, perturb_losses',
+                         [(0.05, False, None), (0.5, True, None),
+                          (0.05, False, ['loss_a'])])
+def test_three_steps_equal_the_two_pass_update_written_out(
+        rho, adaptive, perturb_losses):
+    model = Tiny()
+    expected = by_hand(
+        copy.deepcopy(model), 3, rho, adaptive, perturb_losses
+        or ['loss_a', 'loss_b'])
+    wrapper = SAMOptimWrapper(
+        torch.optim.SGD(
+            model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-3),
+        rho=rho,
+        adaptive=adaptive,
+        perturb_losses=perturb_losses)
+    start = {k: v.clone() for k, v in model.state_dict().items()}
+    for step in range(3):
+        log_vars = model.train_step(batch(step), wrapper)
+    # the logged loss is the first pass's, at w
+    assert set(log_vars) == {'loss', 'loss_a', 'loss_b'}
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(value, expected[key], rtol=0, atol=1e-12)
+        assert not torch.equal(value, start[key])
+    # and not plain SGD's: the ascent changed the step
+    plain = Tiny()
+    sgd = torch.optim.SGD(
+        plain.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-3)
+    for step in range(3):
+        sgd.zero_grad()
+        sum(plain(**batch(step), mode='loss').values()).backward()
+        sgd.step()
+    assert (plain.fc.weight - model.fc.weight).abs().max() > 1e-4
+
+
+@pytest.mark.parametrize('kwargs, error, words', [
+    (dict(accumulative_counts=2), ValueError,
+     'accumulative_counts must be 1, got 2'),
+    (dict(rho=0), ValueError, 'SAMOptimWrapper: rho must be a finite number '
+     '> 0, got 0'),
+    (dict(adaptive='yes'), TypeError, "adaptive must be True or False, got "
+     "'yes'"),
+    (dict(perturb_losses='loss_a'), TypeError, 'perturb_losses must be a '
+     "non-empty list of loss names, got 'loss_a'"),
+])
+def test_bad_settings_are_named(kwargs, error, words):
+    with pytest.raises(error) as raised:
+        SAMOptimWrapper(torch.optim.SGD(Tiny().parameters(), lr=0.1), **kwargs)
+    assert words in str(raised.value)
+
+
+def test_an_unknown_loss_name_is_named_at_the_first_step():
+    model = Tiny()
+    wrapper = SAMOptimWrapper(
+        torch.optim.SGD(model.parameters(), lr=0.1), perturb_losses=['loss_c'])
+    with pytest.raises(
+            KeyError,
+            match=r"perturb_losses names \['loss_c'\], "
+            r"which the model does not return \(it returns "
+            r"\['loss_a', 'loss_b'\]\)"):
+        model.train_step(batch(0), wrapper)
+
+
+def test_glmc_second_pass_sees_the_first_pass_mixed_batch(fmnist, tmp_path):
+    """A real GLMC run with SAM: per iteration the backbone gets the mixup
+    and the CutMix batch, then the same two again (the same streams,
+    ``lam`` and box) at the perturbed weights; the next iteration gets
+    others."""
+    cfg = tiny_fmnist_cfg(
+        'glmc', Context(fmnist, str(tmp_path)), **{
+            'optim_wrapper.type': 'SAMOptimWrapper',
+            'optim_wrapper.rho': 0.05,
+            'optim_wrapper.perturb_losses':
+            ['loss_balanced', 'loss_rebalanced'],
+            'train_cfg.max_epochs': 2,
+            'param_scheduler.T_max': 2
+        })
+    runner = Runner.from_cfg(cfg)
+    seen = []
+    runner.model.backbone.register_forward_hook(
+        lambda module, args, out: seen.append(args[0].detach().clone())
+        if module.training else None)
+    runner.train()
+    iterations = runner.iter
+    assert iterations > 2
+    # mixup, CutMix, then both again: two passes of two views
+    assert len(seen) == 4 * iterations
+    for k in range(iterations):
+        mixup, cutmix, mixup_again, cutmix_again = seen[4 * k:4 * k + 4]
+        assert torch.equal(mixup, mixup_again)
+        assert torch.equal(cutmix, cutmix_again)
+        assert not torch.equal(mixup, cutmix)
+        if k + 1 < iterations:
+            assert not torch.equal(mixup, seen[4 * k + 4])
+    assert isinstance(runner.optim_wrapper, SAMOptimWrapper)
