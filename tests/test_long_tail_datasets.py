@@ -7,12 +7,14 @@ import os.path as osp
 import numpy as np
 import pytest
 from mmengine.logging import MMLogger
+from mmpretrain.datasets import CIFAR10
 from mmpretrain.registry import DATASETS
 
 from glmc_mm.benchmark import write_idx
 from glmc_mm.datasets import (CIFAR10LT, CIFAR100LT, FashionMNISTIDX,
                               ImageNetLT, INaturalist2018, LongTailDataset,
                               get_class_counts, long_tail_class_sizes)
+from glmc_mm.datasets.long_tail_subset import long_tail_indices
 
 # Totals of docs/method.md (IF 10: the same rule, summed by hand).
 TOTALS = {
@@ -324,3 +326,87 @@ def test_missing_data_root_is_named(tmp_path):
             match=f"data_root='{tmp_path}' has "
             'neither train-images-idx3-ubyte.gz'):
         FashionMNISTIDX(data_root=str(tmp_path))
+
+
+def ldam_reference(targets, imb_factor=0.01, rand_number=0, cls_num=10):
+    """Cao et al.'s ``IMBALANCECIFAR10`` subset, re-stated: the global
+    legacy generator seeded once, then per class in label order its
+    indices shuffled and the first ``n_i`` kept."""
+    np.random.seed(rand_number)
+    img_max = len(targets) / cls_num
+    sizes = [
+        int(img_max * (imb_factor**(i / (cls_num - 1.0))))
+        for i in range(cls_num)
+    ]
+    targets = np.array(targets, dtype=np.int64)
+    kept = []
+    for the_class, n in zip(np.unique(targets), sizes):
+        idx = np.where(targets == the_class)[0]
+        np.random.shuffle(idx)
+        kept.append(idx[:n])
+    return kept
+
+
+def glmc_reference(targets, imbanlance_rate=0.01, seed=3407, num_cls=10):
+    """GLMC's ``Cifar10Imbanlance`` subset, re-stated: ``np.random.seed``
+    at start-up, then per class in label order ``choice(n_class, n_i,
+    replace=False)`` over that class's images (in file order)."""
+    np.random.seed(seed)
+    targets = np.array(targets)
+    data_num = int(len(targets) / num_cls)
+    sizes = [
+        int(data_num * (imbanlance_rate**(i / (num_cls - 1))))
+        for i in range(num_cls)
+    ]
+    kept = []
+    for i in range(1, num_cls + 1):
+        own = np.flatnonzero((targets >= i - 1) & (targets < i))
+        kept.append(own[np.random.choice(
+            len(own), sizes[i - 1], replace=False)])
+    return kept
+
+
+@pytest.mark.parametrize('draw, reference', [('ldam', ldam_reference),
+                                             ('glmc', glmc_reference)])
+def test_published_draws_keep_the_reference_images(cifar_files, draw,
+                                                   reference):
+    """``CIFAR10LT(draw=...)`` keeps, image for image, the subset of the
+    reference algorithm on the same CIFAR-10 files, and leaves NumPy's
+    global generator as it found it."""
+    full = CIFAR10(
+        data_root=cifar_files['cifar10'], split='train', serialize_data=False)
+    targets = [int(info['gt_label']) for info in full.data_list]
+    expected = reference(targets)
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    dataset = CIFAR10LT(
+        data_root=cifar_files['cifar10'], draw=draw, serialize_data=False)
+    assert np.array_equal(np.random.get_state()[1], before)
+    assert dataset.seed == {'ldam': 0, 'glmc': 3407}[draw]
+    assert list(dataset.metainfo['class_counts']) == [
+        len(k) for k in expected
+    ] == [5000, 2997, 1796, 1077, 645, 387, 232, 139, 83, 50]
+    # image for image, in file order: the reference's indices, no repeats
+    indices = sorted(int(i) for k in expected for i in k)
+    assert len(set(indices)) == len(dataset) == 12406
+    assert [info['img'].tobytes() for info in dataset.data_list
+            ] == [full.data_list[i]['img'].tobytes() for i in indices]
+    # the other published subset, and ours, are other images
+    other = {'ldam': glmc_reference, 'glmc': ldam_reference}[draw](targets)
+    assert sorted(int(i) for k in other for i in k) != indices
+    ours = long_tail_indices(np.array(targets), 10, 100, 0)
+    assert sorted(ours.tolist()) != indices
+
+
+def test_a_published_draw_takes_no_cap(cifar_files):
+    with pytest.raises(
+            ValueError,
+            match="draw='ldam' reproduces a published "
+            r'subset, which has no max_per_class \(got 100\)'):
+        CIFAR10LT(
+            data_root=cifar_files['cifar10'], draw='ldam', max_per_class=100)
+    with pytest.raises(
+            ValueError,
+            match="CIFAR10LT: draw must be one of "
+            "'seeded', 'ldam', 'glmc', got 'cao'"):
+        CIFAR10LT(data_root=cifar_files['cifar10'], draw='cao')

@@ -64,19 +64,40 @@ def _profile(max_per_class: int, num_classes: int,
     ]
 
 
+# the draws, and the seed each uses where none is given
+DRAW_SEEDS = {'seeded': 0, 'ldam': 0, 'glmc': 3407}
+
+
 def long_tail_indices(labels: np.ndarray,
                       num_classes: int,
                       imbalance_factor: float,
                       seed: int,
                       max_per_class: Optional[int] = None,
-                      classes: Optional[Sequence[str]] = None) -> np.ndarray:
+                      classes: Optional[Sequence[str]] = None,
+                      draw: str = 'seeded') -> np.ndarray:
     """Draw the indices of an exponentially long-tailed subset.
 
     ``n_max`` is the size of the largest class of ``labels`` (capped by
     ``max_per_class``). Class ``i`` keeps ``min(n_i, available_i)`` images
     with ``n_i`` from :func:`long_tail_class_sizes`, drawn without
     replacement by a generator seeded with ``seed`` only, so the subset never
-    depends on global random state, the rank or the run.
+    depends on global random state, the rank or the run. ``draw`` chooses
+    which images:
+
+    - ``'seeded'``: NumPy's ``default_rng(seed).choice`` over each class;
+    - ``'ldam'``: the subset of Cao et al.'s ``IMBALANCECIFAR10`` (LDAM-DRW,
+      and most published CIFAR-LT baselines): for each class in label
+      order, its indices shuffled by the legacy generator seeded with
+      ``seed`` (0 there), the first ``n_i`` kept;
+    - ``'glmc'``: the subset of GLMC's own code: for each class in label
+      order, ``choice(available_i, n_i, replace=False)`` of the legacy
+      generator seeded with ``seed`` (3407 there) over its images.
+
+    The two reference draws use a private ``RandomState``, which yields the
+    indices of NumPy's global one after ``np.random.seed(seed)`` and leaves
+    the global state alone. For one seed they keep the same images (the
+    legacy ``choice`` without replacement takes the head of a permutation,
+    as the shuffle does): the published subsets differ by their seeds.
 
     Args:
         labels (np.ndarray): The label of every image of the source dataset.
@@ -85,10 +106,20 @@ def long_tail_indices(labels: np.ndarray,
         seed (int): Seed of the draw.
         max_per_class (int, optional): Cap on ``n_max``. Defaults to None.
         classes (Sequence[str], optional): Class names for error messages.
+        draw (str): ``'seeded'``, ``'ldam'`` or ``'glmc'``. Defaults to
+            ``'seeded'``.
 
     Returns:
         np.ndarray: Sorted source indices of the subset.
     """
+    if draw not in DRAW_SEEDS:
+        raise ValueError(f'long_tail_indices: draw must be one of '
+                         f'{", ".join(map(repr, DRAW_SEEDS))}, got {draw!r}')
+    if draw != 'seeded' and max_per_class is not None:
+        raise ValueError(
+            f"long_tail_indices: draw={draw!r} reproduces a published "
+            'subset, which has no max_per_class (got '
+            f'{max_per_class!r})')
     labels = np.asarray(labels, dtype=np.int64)
     available = np.bincount(labels, minlength=num_classes)
     if len(available) > num_classes:
@@ -110,6 +141,18 @@ def long_tail_indices(labels: np.ndarray,
     if missing:
         raise ValueError(f'class {missing[0]} has no image in the source '
                          'dataset, so it cannot be made long-tailed')
+    if draw != 'seeded':
+        legacy = np.random.RandomState(seed)
+        chosen = []
+        for c in range(num_classes):
+            own = np.flatnonzero(labels == c)
+            if draw == 'ldam':
+                legacy.shuffle(own)
+                chosen.append(own[:sizes[c]])
+            else:
+                chosen.append(own[legacy.choice(
+                    len(own), sizes[c], replace=False)])
+        return np.sort(np.concatenate(chosen))
     rng = np.random.default_rng(seed)
     order = np.argsort(labels, kind='stable')
     starts = np.concatenate([[0], np.cumsum(available)])
