@@ -700,10 +700,13 @@ def test_report_reads_runs_made_with_other_options_and_names_them(
 
 def test_a_killed_run_stops_the_others_and_the_tool_names_it(tmp_path):
     """``--parallel 2``: one run's training killed (SIGKILL), the tool stops
-    the other as Ctrl-C does, timing it, and fails, naming the command; the
-    next start continues both from their checkpoints (as after a killed
-    tool: test_killed_benchmark_continues_and_matches_an_uninterrupted_one).
-    """
+    the other as Ctrl-C does, at once, timing it, and fails, naming the
+    command; the next start continues both from their checkpoints (as
+    after a killed tool:
+    test_killed_benchmark_continues_and_matches_an_uninterrupted_one). The
+    tool runs as from a script's background (``cmd &``), which ignores
+    SIGINT: its children still take the stop's SIGINT (else they would
+    be killed after 30 s)."""
     md5 = make_tiny_cifar(str(tmp_path))
     slow = write_config(
         str(tmp_path / 'slow.py'), str(tmp_path), CE_CONFIG, CE_BASE)
@@ -711,19 +714,21 @@ def test_a_killed_run_stops_the_others_and_the_tool_names_it(tmp_path):
         f.write(RECORDED.replace('delay=0.04', 'delay=2.0'))
     work = tmp_path / 'bench'
     with open(tmp_path / 'tool.log', 'w') as log:
-        tool = start_tool([
-            sys.executable, 'tools/analysis_tools/lt_benchmark.py',
-            '--methods', f'A={slow}', f'B={slow}', '--seeds', '0', '--epochs',
-            '1', '--work-dir',
-            str(work), '--parallel', '2'
-        ],
-                          md5,
-                          stderr=log)
+        tool = start_tool(
+            [
+                sys.executable, 'tools/analysis_tools/lt_benchmark.py',
+                '--methods', f'A={slow}', f'B={slow}', '--seeds', '0',
+                '--epochs', '1', '--work-dir',
+                str(work), '--parallel', '2'
+            ],
+            md5,
+            stderr=log,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
         try:
             killed = training_of(tool, work / 'A_e1_s0')
             other = training_of(tool, work / 'B_e1_s0')
             os.kill(killed, signal.SIGKILL)
-            assert tool.wait(timeout=60) == 1
+            assert tool.wait(timeout=20) == 1
         finally:
             tool.kill()
     assert state_of(other) in (None, 'Z')
@@ -734,4 +739,4 @@ def test_a_killed_run_stops_the_others_and_the_tool_names_it(tmp_path):
         (what, seconds), = json.loads(
             (work / f'{name}_e1_s0' /
              'wall_time.json').read_text())['segments']
-        assert what == 'train' and seconds > 0
+        assert what == 'train' and seconds is not None  # timed

@@ -136,9 +136,14 @@ class RunProcess:
             env['CUDA_VISIBLE_DEVICES'] = ','.join(map(str, self.slot.gpus))
         return env
 
-    def _pin(self) -> None:
-        """In the child, before it starts: its CPUs."""
-        os.sched_setaffinity(0, self.slot.cpus)
+    def _prepare_child(self) -> None:
+        """In the child, before it starts: Ctrl-C's default action, which
+        :meth:`stop` sends (a tool started in the background of a
+        non-interactive shell ignores SIGINT, and its children would
+        inherit that), and its CPUs."""
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if self.slot:
+            os.sched_setaffinity(0, self.slot.cpus)
 
     def _next(self) -> None:
         if not self.pending:
@@ -150,7 +155,7 @@ class RunProcess:
         self.process = subprocess.Popen(
             self.command,
             env=self._environment(),
-            preexec_fn=dying_with_parent(self._pin if self.slot else None))
+            preexec_fn=dying_with_parent(self._prepare_child))
 
     def _ended(self) -> None:
         close_segment(self.run.run_dir, time.perf_counter() - self.started)
