@@ -15,8 +15,8 @@ import pytest
 from bad_benchmark_cases import TOOL, benchmark_of, run_file
 from stream_recorder import read_records
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
-                      call_tool, copy_of_run, load_tool, make_tiny_cifar,
-                      run_tool, start_tool, write_config)
+                      assert_same_run, call_tool, copy_of_run, load_tool,
+                      make_tiny_cifar, run_tool, start_tool, write_config)
 
 from glmc_mm.utils.cpu_share import usable_cpus
 
@@ -209,7 +209,6 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
     ]
     assert [r['intra_op_threads'] for r in records] == [1, 1]
     run_tool(parallel, md5, timeout=900, check=True)
-    import torch
     for name in ('LDAM-DRW', 'GLMC'):
         a, b = straight / f'{name}_e3_s0', killed / f'{name}_e3_s0'
         logs = sorted(b.glob('*/*.log'))
@@ -221,20 +220,7 @@ def test_killed_benchmark_continues_and_matches_an_uninterrupted_one(tmp_path):
             r for r in read_records(d / 'streams_rank0.jsonl') if 'subset' in r
         ] for d in (a, b)]
         assert len(subsets[0]) == 1 and subsets[1] == subsets[0] * 2
-        weights = [
-            torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
-            for d in (a, b)
-        ]
-        for key in weights[0]:
-            assert torch.equal(weights[0][key], weights[1][key]), (name, key)
-        metrics = [
-            json.loads(
-                next((d /
-                      'test').glob('*/*.json')).read_text().splitlines()[-1])
-            for d in (a, b)
-        ]
-        assert metrics[0]['lt/top1'] == metrics[1]['lt/top1']
-        assert metrics[0]['lt/per_class'] == metrics[1]['lt/per_class']
+        assert_same_run(a, b, 3)
     ldam_logs = sorted((killed / 'LDAM-DRW_e3_s0').glob('*/*.log'))
     assert 'resumed epoch: 2' in ldam_logs[1].read_text()
     glmc_epochs = records_of(straight / 'GLMC_e3_s0')

@@ -20,11 +20,10 @@ import time
 from typing import Optional
 
 import pytest
-import torch
 from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, Context,
-                      assert_stopped_on_every_rank, bad_image_on_rank_1,
-                      free_port, make_tiny_cifar, run_tool, start_tool,
-                      write_config)
+                      assert_same_run, assert_stopped_on_every_rank,
+                      bad_image_on_rank_1, free_port, make_tiny_cifar,
+                      run_tool, start_tool, write_config)
 
 PARTITION = os.environ.get('GLMC_SLURM_PARTITION', '')
 pytestmark = pytest.mark.skipif(
@@ -221,20 +220,7 @@ def test_benchmark_jobs_survive_scancel_and_a_killed_tool(slurm_up, tmp_path):
 
     for name in ('CE', 'GLMC'):
         a, b = here / f'{name}_e3_s0', slurm / f'{name}_e3_s0'
-        weights = [
-            torch.load(d / 'epoch_3.pth', weights_only=True)['state_dict']
-            for d in (a, b)
-        ]
-        for key in weights[0]:
-            assert torch.equal(weights[0][key], weights[1][key]), (name, key)
-        metrics = [
-            json.loads(
-                next((d /
-                      'test').glob('*/*.json')).read_text().splitlines()[-1])
-            for d in (a, b)
-        ]
-        for key in ('lt/top1', 'lt/per_class'):
-            assert metrics[0][key] == metrics[1][key], (name, key)
+        assert_same_run(a, b, 3)
 
     def rows(work_dir):
         return [

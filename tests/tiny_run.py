@@ -1,6 +1,7 @@
 """A tiny real training run on generated CIFAR-10-LT, for tools tests."""
 import glob
 import importlib.util
+import json
 import os
 import os.path as osp
 import runpy
@@ -354,3 +355,23 @@ def call_tool(tool: str, argv: list, capsys) -> tuple:
     finally:
         sys.argv = saved
     return code, f'{message}\n{capsys.readouterr().err}'
+
+
+def assert_same_run(a, b, epochs: int) -> None:
+    """The run folders ``a`` and ``b`` end alike: the final checkpoint's
+    weights equal to the bit, and the same top-1 and per-class accuracy in
+    their last test results."""
+    import torch
+    weights = [
+        torch.load(d / f'epoch_{epochs}.pth', weights_only=True)['state_dict']
+        for d in (a, b)
+    ]
+    for key in weights[0]:
+        assert torch.equal(weights[0][key], weights[1][key]), (a, key)
+    metrics = [
+        json.loads(
+            next((d / 'test').glob('*/*.json')).read_text().splitlines()[-1])
+        for d in (a, b)
+    ]
+    for key in ('lt/top1', 'lt/per_class'):
+        assert metrics[0][key] == metrics[1][key], (a, key)
