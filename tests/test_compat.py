@@ -329,6 +329,7 @@ import torch
 import torch.distributed as dist
 from mmengine.dist import init_dist
 import glmc_mm  # noqa: F401
+from glmc_mm.utils.process_group import destroy_process_group
 set_device = torch.cuda.set_device
 init_dist('slurm', backend='nccl')
 total = torch.tensor([dist.get_rank() + 1])
@@ -336,6 +337,7 @@ dist.all_reduce(total)
 print(dist.get_backend(), dist.get_world_size(), os.environ['RANK'],
       os.environ['LOCAL_RANK'], int(total),
       torch.cuda.set_device is set_device)
+destroy_process_group()  # as the tools end: no gloo teardown race at exit
 """
 
 
