@@ -167,7 +167,7 @@ def test_baseline_shares_the_setting_of_its_glmc_config(name):
     dataset, reference = cfg.train_dataloader.dataset, \
         glmc.train_dataloader.dataset
     for key in ('type', 'data_root', 'imbalance_factor', 'max_per_class',
-                'seed', 'ann_file'):
+                'draw', 'seed', 'ann_file'):
         assert dataset.get(key) == reference.get(key), key
     assert cfg.train_dataloader.batch_size == glmc.train_dataloader.batch_size
     assert cfg.optim_wrapper.optimizer == glmc.optim_wrapper.optimizer

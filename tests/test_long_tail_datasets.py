@@ -391,6 +391,15 @@ def test_published_draws_keep_the_reference_images(cifar_files, draw,
     assert len(set(indices)) == len(dataset) == 12406
     assert [info['img'].tobytes() for info in dataset.data_list
             ] == [full.data_list[i]['img'].tobytes() for i in indices]
+    # another rank, whose global generator MMEngine seeded otherwise
+    # (randomness.diff_rank_seed), keeps the same images
+    np.random.seed(1)
+    other_rank = CIFAR10LT(
+        data_root=cifar_files['cifar10'], draw=draw, serialize_data=False)
+    assert [(info['img'].tobytes(), int(info['gt_label']))
+            for info in other_rank.data_list
+            ] == [(info['img'].tobytes(), int(info['gt_label']))
+                  for info in dataset.data_list]
     # the other published subset, and ours, are other images
     other = {'ldam': glmc_reference, 'glmc': ldam_reference}[draw](targets)
     assert sorted(int(i) for k in other for i in k) != indices
