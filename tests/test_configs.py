@@ -144,6 +144,8 @@ BASELINES['glmc-maxnorm_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
     'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-maxnorm')
 BASELINES['glmc-sam_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
     'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'glmc-sam')
+BASELINES['bs-sam_resnet32-w16_1xb64-30e_fashion-mnist-lt.py'] = (
+    'glmc_resnet32-w16_1xb64-30e_fashion-mnist-lt.py', 'bs-sam')
 # the photometric augmentations on the batch (tests/test_batch_photometric.py)
 BASELINES['glmc-batchaug_resnext50-32x4d_8xb15-135e_imagenet-lt.py'] = (
     'glmc_resnext50-32x4d_8xb15-135e_imagenet-lt.py', 'glmc-batchaug')
@@ -195,6 +197,12 @@ def test_baseline_shares_the_setting_of_its_glmc_config(name):
         return
     assert cfg.model.type == 'ImageClassifier'
     assert cfg.data_preprocessor.get('type') is None  # MMPretrain's
+    assert (cfg.optim_wrapper.get('type') == 'SAMOptimWrapper') == (
+        recipe == 'bs-sam')
+    if recipe == 'bs-sam':
+        assert (cfg.optim_wrapper.rho,
+                cfg.optim_wrapper.get('perturb_losses')) == (0.05, None)
+        recipe = 'bs'
     views = [
         t for t in dataset.get('dataset', dataset).pipeline
         if t.type == 'MultiView'

@@ -130,17 +130,16 @@ def test_an_unknown_loss_name_is_named_at_the_first_step():
         model.train_step(batch(0), wrapper)
 
 
-def test_glmc_second_pass_sees_the_first_pass_mixed_batch(fmnist, tmp_path):
-    """A real GLMC run with SAM: per iteration the backbone gets the mixup
-    and the CutMix batch, then the same two again (the same streams,
-    ``lam`` and box) at the perturbed weights; the next iteration gets
-    others."""
+@pytest.mark.parametrize('kind, views', [('glmc-sam', 2), ('bs-sam', 1)])
+def test_the_second_pass_sees_the_first_pass_batch(fmnist, tmp_path, kind,
+                                                   views):
+    """Real runs of the two SAM configs. GLMC: per iteration the backbone
+    gets the mixup and the CutMix batch, then the same two again (the same
+    streams, ``lam`` and box) at the perturbed weights. Balanced Softmax (an
+    MMPretrain ``ImageClassifier``): its one batch, twice. The next
+    iteration gets others."""
     cfg = tiny_fmnist_cfg(
-        'glmc', Context(fmnist, str(tmp_path)), **{
-            'optim_wrapper.type': 'SAMOptimWrapper',
-            'optim_wrapper.rho': 0.05,
-            'optim_wrapper.perturb_losses':
-            ['loss_balanced', 'loss_rebalanced'],
+        kind, Context(fmnist, str(tmp_path)), **{
             'train_cfg.max_epochs': 2,
             'param_scheduler.T_max': 2
         })
@@ -152,13 +151,13 @@ def test_glmc_second_pass_sees_the_first_pass_mixed_batch(fmnist, tmp_path):
     runner.train()
     iterations = runner.iter
     assert iterations > 2
-    # mixup, CutMix, then both again: two passes of two views
-    assert len(seen) == 4 * iterations
+    assert len(seen) == 2 * views * iterations
     for k in range(iterations):
-        mixup, cutmix, mixup_again, cutmix_again = seen[4 * k:4 * k + 4]
-        assert torch.equal(mixup, mixup_again)
-        assert torch.equal(cutmix, cutmix_again)
-        assert not torch.equal(mixup, cutmix)
+        first, second = (seen[2 * views * k:2 * views * k + views],
+                         seen[2 * views * k + views:2 * views * (k + 1)])
+        assert all(torch.equal(a, b) for a, b in zip(first, second))
+        if views == 2:  # mixup and CutMix are different batches
+            assert not torch.equal(*first)
         if k + 1 < iterations:
-            assert not torch.equal(mixup, seen[4 * k + 4])
+            assert not torch.equal(first[0], seen[2 * views * (k + 1)])
     assert isinstance(runner.optim_wrapper, SAMOptimWrapper)
