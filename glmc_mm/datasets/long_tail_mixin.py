@@ -5,7 +5,7 @@ import numpy as np
 
 from ..utils.value_checks import check_number
 from .class_counts import LabelCountsMixin
-from .long_tail_subset import DRAW_SEEDS, long_tail_indices
+from .long_tail_subset import DRAW_SEEDS, check_draw, long_tail_indices
 
 
 class LongTailMixin(LabelCountsMixin):
@@ -42,15 +42,11 @@ class LongTailMixin(LabelCountsMixin):
         owner = type(self).__name__
         self.imbalance_factor = check_number(
             owner, 'imbalance_factor', imbalance_factor, minimum=1)
-        if draw not in DRAW_SEEDS:
-            raise ValueError(
-                f'{owner}: draw must be one of '
-                f'{", ".join(map(repr, DRAW_SEEDS))}, got {draw!r}')
-        self.draw = draw
-        self.seed = DRAW_SEEDS[draw] if seed is None else check_number(
-            owner, 'seed', seed, integer=True)
         self.max_per_class = None if max_per_class is None else check_number(
             owner, 'max_per_class', max_per_class, minimum=1, integer=True)
+        self.draw = check_draw(owner, draw, self.max_per_class)
+        self.seed = DRAW_SEEDS[draw] if seed is None else check_number(
+            owner, 'seed', seed, integer=True)
         if 'indices' in kwargs and kwargs['indices'] is not None:
             raise ValueError(f'{type(self).__name__} does not take indices='
                              f'{kwargs["indices"]!r}: its subset is chosen by '

@@ -68,6 +68,21 @@ def _profile(max_per_class: int, num_classes: int,
 DRAW_SEEDS = {'seeded': 0, 'ldam': 0, 'glmc': 3407}
 
 
+def check_draw(owner: str,
+               draw: str,
+               max_per_class: Optional[int] = None) -> str:
+    """Refuse an unknown ``draw``, or a cap on a published subset, naming
+    ``owner``; return ``draw``."""
+    if draw not in DRAW_SEEDS:
+        raise ValueError(f'{owner}: draw must be one of '
+                         f'{", ".join(map(repr, DRAW_SEEDS))}, got {draw!r}')
+    if draw != 'seeded' and max_per_class is not None:
+        raise ValueError(
+            f'{owner}: draw={draw!r} reproduces a published subset, which '
+            f'has no max_per_class (got {max_per_class!r})')
+    return draw
+
+
 def long_tail_indices(labels: np.ndarray,
                       num_classes: int,
                       imbalance_factor: float,
@@ -112,14 +127,7 @@ def long_tail_indices(labels: np.ndarray,
     Returns:
         np.ndarray: Sorted source indices of the subset.
     """
-    if draw not in DRAW_SEEDS:
-        raise ValueError(f'long_tail_indices: draw must be one of '
-                         f'{", ".join(map(repr, DRAW_SEEDS))}, got {draw!r}')
-    if draw != 'seeded' and max_per_class is not None:
-        raise ValueError(
-            f"long_tail_indices: draw={draw!r} reproduces a published "
-            'subset, which has no max_per_class (got '
-            f'{max_per_class!r})')
+    check_draw('long_tail_indices', draw, max_per_class)
     labels = np.asarray(labels, dtype=np.int64)
     available = np.bincount(labels, minlength=num_classes)
     if len(available) > num_classes:
