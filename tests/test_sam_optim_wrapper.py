@@ -1,24 +1,29 @@
-"""SAMOptimWrapper: one step against a hand-written two-pass update, and
-GLMC's second pass on the first pass's batch and mixing."""
+"""SAMOptimWrapper: one step against a hand-written two-pass update, in
+one process and under DistributedDataParallel, and GLMC's second pass on
+the first pass's batch and mixing."""
 import copy
+import os
 
 import pytest
 import torch
-from mmengine.model import BaseModel
+import torch.distributed as dist
+from mmengine.model import BaseModel, MMDistributedDataParallel
 from mmengine.runner import Runner
-from tiny_run import Context, tiny_fmnist_cfg
+from tiny_run import Context, free_port, tiny_fmnist_cfg
 from torch import nn
 
 from glmc_mm.engine import SAMOptimWrapper
 
 
 class Tiny(BaseModel):
-    """A float64 linear model with two loss terms."""
+    """A float64 linear model with two loss terms; ``proj`` serves only
+    ``loss_b``."""
 
     def __init__(self) -> None:
         super().__init__()
         torch.manual_seed(0)
         self.fc = nn.Linear(3, 2).double()
+        self.proj = nn.Linear(2, 2).double()
 
     def forward(self, inputs, data_samples=None, mode='tensor'):
         out = self.fc(inputs)
@@ -26,7 +31,7 @@ class Tiny(BaseModel):
             return out
         return dict(
             loss_a=((out - data_samples)**2).mean(),
-            loss_b=0.1 * out.abs().mean())
+            loss_b=0.1 * self.proj(out).abs().mean())
 
 
 def batch(step: int) -> dict:
@@ -48,7 +53,11 @@ def by_hand(model: Tiny, steps: int, rho: float, adaptive: bool,
         data = batch(step)
         losses = model(**data, mode='loss')
         grads = torch.autograd.grad(
-            sum(losses[k] for k in ascent_terms), params)
+            sum(losses[k] for k in ascent_terms), params, allow_unused=True)
+        grads = [
+            torch.zeros_like(p) if g is None else g
+            for p, g in zip(params, grads)
+        ]
         with torch.no_grad():
             scaled = [(p.abs() if adaptive else 1) * g
                       for p, g in zip(params, grads)]
@@ -77,20 +86,11 @@ def test_three_steps_equal_the_two_pass_update_written_out(
     expected = by_hand(
         copy.deepcopy(model), 3, rho, adaptive, perturb_losses
         or ['loss_a', 'loss_b'])
-    wrapper = SAMOptimWrapper(
-        torch.optim.SGD(
-            model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-3),
-        rho=rho,
-        adaptive=adaptive,
-        perturb_losses=perturb_losses)
     start = {k: v.clone() for k, v in model.state_dict().items()}
-    for step in range(3):
-        log_vars = model.train_step(batch(step), wrapper)
+    log_vars = sam_steps(model, model, rho, adaptive, perturb_losses)
     # the logged loss is the first pass's, at w
     assert set(log_vars) == {'loss', 'loss_a', 'loss_b'}
-    for key, value in model.state_dict().items():
-        torch.testing.assert_close(value, expected[key], rtol=0, atol=1e-12)
-        assert not torch.equal(value, start[key])
+    assert_weights(model, expected, start)
     # and not plain SGD's: the ascent changed the step
     plain = Tiny()
     sgd = torch.optim.SGD(
@@ -100,6 +100,50 @@ def test_three_steps_equal_the_two_pass_update_written_out(
         sum(plain(**batch(step), mode='loss').values()).backward()
         sgd.step()
     assert (plain.fc.weight - model.fc.weight).abs().max() > 1e-4
+
+
+def sam_steps(model: Tiny, stepped: nn.Module, rho: float, adaptive: bool,
+              perturb_losses) -> dict:
+    """Three ``train_step`` calls of ``stepped`` (``model`` or its
+    wrapper) with SAM around SGD; the last step's log variables."""
+    wrapper = SAMOptimWrapper(
+        torch.optim.SGD(
+            model.parameters(), lr=0.1, momentum=0.9, weight_decay=5e-3),
+        rho=rho,
+        adaptive=adaptive,
+        perturb_losses=perturb_losses)
+    for step in range(3):
+        log_vars = stepped.train_step(batch(step), wrapper)
+    return log_vars
+
+
+def assert_weights(model: Tiny, expected: dict, start: dict) -> None:
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(value, expected[key], rtol=0, atol=1e-12)
+        assert not torch.equal(value, start[key])
+
+
+@pytest.mark.parametrize('perturb_losses', [None, ['loss_a']])
+def test_under_distributed_data_parallel_the_steps_are_the_same(
+        perturb_losses):
+    """``dist_train.sh`` wraps the model in MMEngine's
+    DistributedDataParallel, which reduces every parameter's gradient in
+    each backward: an ascent from ``loss_a`` alone (``proj`` unused) used to
+    stop the second iteration ("Expected to have finished reduction")."""
+    model = Tiny()
+    expected = by_hand(
+        copy.deepcopy(model), 3, 0.05, False, perturb_losses
+        or ['loss_a', 'loss_b'])
+    start = {k: v.clone() for k, v in model.state_dict().items()}
+    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
+    dist.init_process_group('gloo', rank=0, world_size=1)
+    try:
+        wrapped = MMDistributedDataParallel(
+            module=model, broadcast_buffers=False)
+        sam_steps(model, wrapped, 0.05, False, perturb_losses)
+    finally:
+        dist.destroy_process_group()
+    assert_weights(model, expected, start)
 
 
 @pytest.mark.parametrize('kwargs, error, words', [

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from typing import Dict, List, Optional, Sequence
 
 import torch
+from mmengine.model import is_model_wrapper
 from mmengine.optim import OptimWrapper
 from mmpretrain.registry import OPTIM_WRAPPERS
 from torch import nn
@@ -38,6 +39,14 @@ class SAMOptimWrapper(OptimWrapper):
     (set once per epoch). The logged losses are the first pass's, at ``w``.
     BatchNorm's running statistics are updated by both passes, as in the
     GLMC + SAM re-run of Rangwani et al. (``docs/method.md``).
+
+    Under a model wrapper (``dist_train.sh``'s DistributedDataParallel) the
+    ascent follows the gradient averaged over the ranks, as one process
+    with the whole batch would. DistributedDataParallel reduces every
+    parameter's gradient in each backward, so the terms that
+    ``perturb_losses`` leaves out take part in the first backward with
+    weight 0: their parameters' gradients are exact zeros there, and move
+    nothing.
 
     Gradient accumulation is refused: the second pass would need every
     accumulated batch again. There is no mixed-precision variant
@@ -170,8 +179,11 @@ class SAMOptimWrapper(OptimWrapper):
                 'that forward at the perturbed weights')
         data, mode, losses = self._batch
         self._batch = None
-        first = loss if self.perturb_losses is None else self._losses(
-            losses, self.perturb_losses)
+        first = loss
+        if self.perturb_losses is not None:
+            first = self._losses(losses, self.perturb_losses)
+            if is_model_wrapper(self._model):
+                first = first + 0 * loss  # every parameter in the backward
         self.backward(first)
         saved = self._ascend()
         self.zero_grad(**(zero_kwargs or {}))
