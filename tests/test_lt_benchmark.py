@@ -18,6 +18,7 @@ from tiny_run import (CE_BASE, CE_CONFIG, GLMC_BASE, GLMC_CONFIG, REPO,
                       assert_same_run, call_tool, copy_of_run, load_tool,
                       make_tiny_cifar, run_tool, start_tool, write_config)
 
+from glmc_mm.benchmark.run_pool import Slot, parallel_slots
 from glmc_mm.utils.cpu_share import usable_cpus
 
 CRT_BASE = osp.join(REPO, 'configs', 'glmc',
@@ -421,6 +422,17 @@ def test_bad_method_lists_are_refused_before_any_run(tmp_path, monkeypatch,
     finally:
         signal.signal(signal.SIGTERM, sigterm)
     assert not osp.exists(work)
+
+
+def test_a_parallel_run_has_at_most_omp_num_threads_threads(monkeypatch):
+    """``--parallel N``: a run gets one thread per CPU of its share, at most
+    ``OMP_NUM_THREADS`` where it is set (``OMP_NUM_THREADS=1 --parallel 1``
+    on 2 CPUs used to run with 2)."""
+    cpus = tuple(usable_cpus())
+    monkeypatch.delenv('OMP_NUM_THREADS', raising=False)
+    assert parallel_slots(1) == [Slot(cpus, len(cpus))]
+    monkeypatch.setenv('OMP_NUM_THREADS', '1')
+    assert parallel_slots(1) == [Slot(cpus, 1)]
 
 
 def test_crt_without_its_ce_checkpoint_is_refused_before_training(tmp_path):

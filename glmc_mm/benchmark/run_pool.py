@@ -5,7 +5,8 @@ A run is ``tools/train.py`` (or its continuation from the last checkpoint)
 then ``tools/test.py``, each a child process whose wall time is recorded in
 the run's ``wall_time.json``. With ``--parallel N`` up to ``N`` runs train
 at once: each gets its own :class:`Slot`, a disjoint set of CPUs it is
-pinned to (and as many intra-op threads), or its own GPUs through
+pinned to (and as many intra-op threads, at most ``OMP_NUM_THREADS``
+where it is set), or its own GPUs through
 ``CUDA_VISIBLE_DEVICES``. Every command dies with this process
 (:func:`~.parent_death.dying_with_parent`), even where this process is
 killed alone, so no training outlives it in a run folder that the next
@@ -24,6 +25,7 @@ from typing import (Callable, Dict, List, NamedTuple, Optional, Protocol,
 
 import torch
 
+from ..engine.hooks.thread_settling_hook import default_intra_op_threads
 from ..utils.cpu_share import usable_cpus
 from ..utils.previous_run import previous_checkpoints
 from .lt_benchmark import (CLASS_COUNTS_FILE, RECORD_FILE, Run, check_run_dir,
@@ -34,15 +36,19 @@ from .parent_death import dying_with_parent
 
 
 class Slot(NamedTuple):
-    """The share of the machine one run of ``--parallel`` gets."""
+    """The share of the machine one run of ``--parallel`` gets: CPUs, its
+    intra-op threads, GPUs."""
     cpus: tuple
+    threads: int
     gpus: tuple = ()
 
 
 def parallel_slots(parallel: int, gpus_per_run: int = 1) -> List[Slot]:
     """``parallel`` disjoint slots: this process's usable CPUs split evenly
-    (the remainder unused), and on a machine with GPUs ``gpus_per_run``
-    GPUs each.
+    (the remainder unused), one intra-op thread per CPU of the slot, at
+    most ``OMP_NUM_THREADS`` where it is set (``OMP_NUM_THREADS=1
+    --parallel 1`` runs one thread), and on a machine with GPUs
+    ``gpus_per_run`` GPUs each.
 
     Args:
         parallel (int): How many runs train at once.
@@ -63,9 +69,10 @@ def parallel_slots(parallel: int, gpus_per_run: int = 1) -> List[Slot]:
             f'--parallel {parallel} with --gpus-per-run {gpus_per_run} needs '
             f'{parallel * gpus_per_run} GPUs; this machine has {gpus}')
     share = len(cpus) // parallel
+    threads = min(share, default_intra_op_threads())
     return [
         Slot(
-            tuple(cpus[k * share:(k + 1) * share]),
+            tuple(cpus[k * share:(k + 1) * share]), threads,
             tuple(range(k * gpus_per_run, (k + 1) * gpus_per_run)) if gpus else
             ()) for k in range(parallel)
     ]
@@ -131,7 +138,7 @@ class RunProcess:
     def _environment(self) -> Optional[dict]:
         if self.slot is None:
             return None
-        env = dict(os.environ, OMP_NUM_THREADS=str(len(self.slot.cpus)))
+        env = dict(os.environ, OMP_NUM_THREADS=str(self.slot.threads))
         if self.slot.gpus:
             env['CUDA_VISIBLE_DEVICES'] = ','.join(map(str, self.slot.gpus))
         return env

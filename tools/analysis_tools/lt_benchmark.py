@@ -96,7 +96,8 @@ def parse_args() -> argparse.Namespace:
         '--parallel',
         type=at_least(1),
         help='train up to N runs at once: each pinned to its share of '
-        "this process's CPUs (as many intra-op threads), or given its "
+        "this process's CPUs (as many intra-op threads, at most "
+        'OMP_NUM_THREADS where it is set), or given its '
         'own GPUs; with --launcher slurm, up to N jobs queued at once '
         '(default: all). Without it, one run at a time on the whole '
         'machine')
@@ -172,7 +173,7 @@ def plan(args: argparse.Namespace) -> tuple:
         start = local_runner(TOOLS)
         slots = [None] if args.parallel is None else parallel_slots(
             args.parallel, args.gpus_per_run or 1)
-        threads = len(slots[0].cpus) if slots[0] else None
+        threads = slots[0].threads if slots[0] else None
     methods = parse_methods(args.methods)
     runs = [
         plan_run(method, epochs, seed, args.work_dir, args.cfg_options,
