@@ -2,7 +2,6 @@
 one process and under DistributedDataParallel, and GLMC's second pass on
 the first pass's batch and mixing."""
 import copy
-import os
 
 import pytest
 import torch
@@ -125,7 +124,7 @@ def assert_weights(model: Tiny, expected: dict, start: dict) -> None:
 
 @pytest.mark.parametrize('perturb_losses', [None, ['loss_a']])
 def test_under_distributed_data_parallel_the_steps_are_the_same(
-        perturb_losses):
+        perturb_losses, monkeypatch):
     """``dist_train.sh`` wraps the model in MMEngine's
     DistributedDataParallel, which reduces every parameter's gradient in
     each backward: an ascent from ``loss_a`` alone (``proj`` unused) used to
@@ -135,7 +134,8 @@ def test_under_distributed_data_parallel_the_steps_are_the_same(
         copy.deepcopy(model), 3, 0.05, False, perturb_losses
         or ['loss_a', 'loss_b'])
     start = {k: v.clone() for k, v in model.state_dict().items()}
-    os.environ.update(MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
+    monkeypatch.setenv('MASTER_ADDR', '127.0.0.1')
+    monkeypatch.setenv('MASTER_PORT', str(free_port()))
     dist.init_process_group('gloo', rank=0, world_size=1)
     try:
         wrapped = MMDistributedDataParallel(
